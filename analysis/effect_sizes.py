@@ -51,7 +51,19 @@ def noncentrality_interval(
 
     def solve(target: float) -> float:
         def gap(ncp: float) -> float:
-            return float(stats.nct.cdf(t_observed, df, ncp)) - target
+            cdf = float(stats.nct.cdf(t_observed, df, ncp))
+            if not np.isfinite(cdf):
+                # scipy's nct.cdf can return NaN far in its lower tail (t well below ncp);
+                # the survival function stays finite there.
+                cdf = 1.0 - float(stats.nct.sf(t_observed, df, ncp))
+            if not np.isfinite(cdf):
+                # Both fail for |t| near zero (then P(T ≤ t) is Φ(−ncp) within 0.4·|t|) and
+                # in the far tails (0 when ncp is far above t, 1 far below).
+                if abs(t_observed) < 1e-6:
+                    cdf = float(special.ndtr(-ncp))
+                else:
+                    cdf = 0.0 if ncp > t_observed else 1.0
+            return cdf - target
 
         # cdf falls as ncp rises: bracket around the observed t, widening until the sign flips.
         width = 10.0 + abs(t_observed)
