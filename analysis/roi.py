@@ -53,6 +53,11 @@ def format_money(amount: float | None) -> str:
     return f"{sign}${abs(amount):,.0f}"
 
 
+# Physicians with at least one symptom of burnout nationally in 2014 (Shanafelt et al.,
+# Mayo Clin Proc 2015;90:1600-1613), the prevalence behind the paper's A of about 2.5 %.
+NATIONAL_BURNOUT_PREVALENCE = 0.54
+
+
 def attributable_turnover(turnover_rate: ArrayLike, relative_risk: ArrayLike,
                           burnout_prevalence: ArrayLike) -> ArrayLike:
     """Annual turnover attributable to burnout, A = BO · t₀ · (RR − 1).
@@ -176,8 +181,11 @@ def roi_arrays(scenario: Scenario, values: Mapping[str, ArrayLike] | None = None
     if b.attributable_turnover is not None:
         a_rate = v[ATTRIBUTABLE_TURNOVER_KEY]
     else:
+        # Methods §7: A defaults to the value derived from the national figures (burnout
+        # prevalence 54 %), with T and RR editable; the program's own prevalence enters
+        # only through the relative fall (BO_pre − BO_post) / BO_pre.
         a_rate = attributable_turnover(v["benefits.turnover_rate"], v["benefits.relative_risk"],
-                                       v[BURNOUT_PRE_KEY])
+                                       NATIONAL_BURNOUT_PREVALENCE)
     if b.view == "observed":
         departures = v[RETENTION_DIFFERENCE_KEY] * n
     else:
@@ -351,7 +359,9 @@ def benefits(scenario: Scenario) -> BenefitBreakdown:
                 ("Relative risk of leaving when burned out (RR)", b.relative_risk.base,
                  "ratio", b.relative_risk.source, True),
             ]
-            a_source = "derived: A = BO_pre · t₀ · (RR − 1), t₀ = T / (1 + BO_pre · (RR − 1))"
+            a_source = ("derived from the national figures: A = BO · t₀ · (RR − 1), "
+                        "t₀ = T / (1 + BO · (RR − 1)), BO = 54 % (Shanafelt et al. 2015; "
+                        "Shanafelt, Goh & Sinsky 2017)")
         else:
             a_source = b.attributable_turnover.source
         rows += [

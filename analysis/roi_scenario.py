@@ -298,7 +298,8 @@ class BenefitAssumptions:
     retention_difference_ci : its confidence interval (level ``ci_level``).
     retention_horizon_months : the horizon the retention was read at.
     burnout_pre, burnout_post : burnout prevalence among participants before and after.
-    attributable_turnover : A, when set by the user; otherwise derived from T, RR, BO_pre.
+    attributable_turnover : A, when set by the user; otherwise derived from T, RR and the national
+        burnout prevalence (54 %), as methods §7 says.
     """
 
     view: BenefitView = "observed"

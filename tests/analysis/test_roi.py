@@ -144,12 +144,14 @@ def test_turnover_model_reproduces_the_overall_turnover_rate(t, rr, bo):
     assert a == pytest.approx(t - t0, abs=1e-12)  # attributable = T minus the no-burnout rate
 
 
-def test_attributable_turnover_is_derived_from_the_datas_burnout_when_not_set():
+def test_attributable_turnover_defaults_to_the_national_derivation_when_not_set():
+    # Methods §7: A is an input whose default is derived from the national figures
+    # (BO 54 %, T 7 %, RR 2), not from the program's own burnout prevalence.
     scenario = shanafelt_example(attributable_turnover=None)
-    # t₀ = 0.07 / (1 + 0.5 × (2 − 1)) = 0.046667; A = 0.5 × 0.046667 × 1 = 0.023333
-    expected_a = 0.5 * (0.07 / 1.5) * 1
+    # t₀ = 0.07 / (1 + 0.54 × (2 − 1)) = 0.045455; A = 0.54 × 0.045455 × 1 = 0.024545
+    expected_a = 0.54 * (0.07 / 1.54) * 1
     breakdown = benefits(scenario)
-    assert breakdown.departures_avoided == pytest.approx(450 * expected_a * 0.2)  # 2.10
+    assert breakdown.departures_avoided == pytest.approx(450 * expected_a * 0.2)  # 2.21
     steps = breakdown.steps.set_index("item")
     assert steps.loc["Turnover attributable to burnout a year (A)", "value"] == pytest.approx(
         expected_a)
