@@ -1,0 +1,70 @@
+"""`python -m analysis summarize` writes the tables, and `roi` reads its summary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+
+from tests.conftest import REPO_ROOT
+
+SAMPLE = REPO_ROOT / "sample_data"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_summarize_then_roi_end_to_end(tmp_path):
+    out = tmp_path / "results"
+    result = _run(
+        "summarize", str(SAMPLE / "responses_long.csv"), "--roster", str(SAMPLE / "roster.csv"),
+        "--resamples", "500", "--out", str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Emotional exhaustion" in result.stdout
+    for name in ("pre_post", "group_comparison", "subgroups", "trend", "prevalence",
+                 "reliable_change", "retention_at_horizon", "retention_curves"):
+        table = pd.read_csv(out / f"{name}.csv")
+        assert len(table) > 0, name
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["k"] == 5 and summary["has_comparison"] is True
+    draws = pd.read_csv(out / "retention_difference_draws.csv")
+    assert len(draws) == 10_000
+
+    roi = _run("roi", "--summary", str(out), "--out", str(out / "roi"))
+    assert roi.returncode == 0, roi.stderr
+    assert "$" in roi.stdout
+    assert (out / "roi" / "tornado.csv").exists()
+
+
+def test_summarize_refuses_a_min_cell_below_the_floor(tmp_path):
+    result = _run("summarize", str(SAMPLE / "responses_long.csv"), "--min-cell", "2",
+                  "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "below this deployment's floor" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_summarize_blocks_a_file_with_email_addresses(tmp_path):
+    frame = pd.read_csv(SAMPLE / "responses_long.csv")
+    frame["contact"] = [f"doc{i}@example.org" for i in range(len(frame))]
+    path = tmp_path / "with_email.csv"
+    frame.to_csv(path, index=False)
+    result = _run("summarize", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "contact" in result.stderr
+    assert "doc0@example.org" not in result.stderr + result.stdout
+    dropped = _run("summarize", str(path), "--drop", "contact", "--resamples", "200",
+                   "--out", str(tmp_path / "out"))
+    assert dropped.returncode == 0, dropped.stderr
+
+
+def test_usage_errors_exit_with_2():
+    assert _run("summarize").returncode == 2
+    assert _run("no-such-command").returncode == 2
