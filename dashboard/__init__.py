@@ -1,0 +1,1 @@
+"""The Streamlit app: thin pages that call the ``analysis`` package and render."""

@@ -1,0 +1,247 @@
+"""Data for program leads: upload, pass the privacy check, map the columns, read the
+quality report. The other pages show these data only once nothing blocks the analysis."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from analysis.errors import UserFacingError
+from analysis.findings import findings_table
+from analysis.instruments import all_scales
+from analysis.mapping import (
+    ScaleMapping,
+    custom_scale_from_definition,
+    mapping_from_json,
+    mapping_to_json,
+)
+from analysis.mapping_editor import (
+    NOT_USED,
+    mapped_scale_keys,
+    mapping_from_rows,
+    mapping_rows,
+    use_as_options,
+    wave_from_file_name,
+)
+from analysis.pipeline import UploadedFile, ingest_files
+from dashboard import state
+
+SURVEY_TYPES = ["csv", "tsv", "txt", "xlsx"]
+SEVERITY_WORDS = {"blocking": "⛔ blocking", "warning": "⚠️ warning", "info": "ℹ️ info"}
+
+
+def use_mapping(text: str | None) -> None:
+    """Make ``text`` the mapping in use; the editor and the scale choice start from it."""
+    st.session_state[state.MAPPING_JSON] = text
+    for widget in ("chosen_scales", "mapping_editor"):
+        st.session_state.pop(widget, None)
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner="Reading the column names…")
+def file_columns(digest: str, _files: tuple[UploadedFile, ...]) -> list[str]:
+    """Every column of the uploaded files, in file order (names only, no values)."""
+    seen: dict[str, None] = {}
+    for result in ingest_files(list(_files)):
+        seen.update(dict.fromkeys(str(c) for c in result.frame.columns))
+    return list(seen)
+
+
+st.title("Your data")
+st.markdown(
+    "Upload your survey exports: one file with every wave, or **one file per wave** "
+    "(Qualtrics, REDCap, SurveyMonkey, Microsoft or Google Forms, CSV or Excel). Add a "
+    "**roster** (one row per participant with start and exit dates) to see retention. "
+    "Files stay in this session's memory; nothing is written to disk. Until your upload "
+    "passes the checks below, the other pages show the sample data."
+)
+
+left, right = st.columns([3, 2])
+with left:
+    survey_files = st.file_uploader("Survey exports", type=SURVEY_TYPES,
+                                    accept_multiple_files=True, key="survey_files")
+with right:
+    roster_file = st.file_uploader("Roster (optional)", type=SURVEY_TYPES, key="roster_file")
+
+if survey_files:
+    waves: list[str | None] = [None]
+    if len(survey_files) > 1:
+        st.markdown("**Which wave is each file?**")
+        columns = st.columns(min(len(survey_files), 4))
+        waves = [
+            columns[i % len(columns)].text_input(
+                f.name, value=wave_from_file_name(f.name), key=f"wave_of_{f.name}")
+            for i, f in enumerate(survey_files)
+        ]
+    files = tuple(
+        UploadedFile(f.name, f.getvalue(), wave=(waves[i] if len(survey_files) > 1 else None))
+        for i, f in enumerate(survey_files)
+    )
+    if files != state.uploads():
+        st.session_state[state.UPLOADS] = files
+        st.session_state[state.DROPPED] = ()
+        use_mapping(None)
+    roster = UploadedFile(roster_file.name, roster_file.getvalue()) if roster_file else None
+    if roster != st.session_state.get(state.ROSTER):
+        st.session_state[state.ROSTER] = roster
+
+files = state.uploads()
+if not files:
+    st.info("No upload yet: the dashboard shows the **synthetic sample program**. Upload "
+            "your exports above to analyse your own.", icon=":material/science:")
+    st.stop()
+
+names = ", ".join(f.name for f in files)
+top_left, top_right = st.columns([4, 1])
+top_left.caption(f"In use: {names}"
+                 + (f"; roster {st.session_state[state.ROSTER].name}"
+                    if st.session_state.get(state.ROSTER) else ""))
+if top_right.button("Remove upload", icon=":material/delete:", key="remove_upload"):
+    for name in (state.UPLOADS, state.ROSTER, state.MAPPING_JSON, state.DROPPED):
+        st.session_state.pop(name, None)
+    st.rerun()
+
+try:
+    current = state.uploaded_data()
+except UserFacingError as error:
+    st.error(f"**This upload cannot be read.** {error}", icon=":material/error:")
+    st.stop()
+assert current is not None
+prepared = current.prepared
+
+# 1. What was read -----------------------------------------------------------------------
+st.subheader("1. What we read")
+detected = [{"file": f.name, "format": fmt, "wave": f.wave or "(column in the file)"}
+            for f, fmt in zip(files, prepared.source_formats, strict=False)]
+st.dataframe(detected, hide_index=True, width="stretch")
+
+# 2. Privacy check -----------------------------------------------------------------------
+st.subheader("2. Privacy check")
+to_drop = [i for i in prepared.identifiers if not i.is_participant_id]
+if to_drop:
+    st.error(
+        f"**{len(to_drop)} column(s) hold direct identifiers** (names, e-mail, dates, IP "
+        "addresses…). Nothing can be analysed until they are dropped. Dropping removes them "
+        "from this session only; your files are unchanged.", icon=":material/block:")
+    st.dataframe(
+        [{"column": i.column, "holds": i.kind.replace("_", " "), "why": i.reason}
+         for i in to_drop],
+        hide_index=True, width="stretch",
+        column_config={"why": st.column_config.TextColumn("Why", width="large")})
+    if st.button(f"Drop these {len(to_drop)} column(s)", type="primary",
+                 icon=":material/delete_sweep:", key="drop_identifiers"):
+        dropped = tuple(dict.fromkeys([*st.session_state.get(state.DROPPED, ()),
+                                       *(i.column for i in to_drop)]))
+        st.session_state[state.DROPPED] = dropped
+        st.rerun()
+else:
+    dropped = st.session_state.get(state.DROPPED, ())
+    st.success("No direct identifiers remain." + (
+        f" Dropped: {', '.join(dropped)}." if dropped else "")
+        + " Participant codes are replaced by keyed hashes before anything is computed.",
+        icon=":material/verified_user:")
+
+# 3. Column mapping ----------------------------------------------------------------------
+st.subheader("3. Column mapping")
+mapping = prepared.mapping
+dropped = set(st.session_state.get(state.DROPPED, ()))
+columns = [c for c in file_columns(state.files_digest(files, None), files) if c not in dropped]
+scales = all_scales()
+with st.expander("Load or save a mapping", icon=":material/save:"):
+    mapping_file = st.file_uploader("Load a saved mapping (.json)", type=["json"],
+                                    key="mapping_file")
+    if mapping_file is not None:
+        try:
+            loaded = mapping_to_json(mapping_from_json(mapping_file.getvalue()))
+        except UserFacingError as error:
+            st.error(f"This mapping file cannot be used: {error}")
+        else:
+            if loaded != st.session_state.get(state.MAPPING_JSON):
+                use_mapping(loaded)
+                st.rerun()
+            st.caption(f"Using the mapping from {mapping_file.name}.")
+    st.download_button("Save this mapping (JSON)", mapping_to_json(mapping),
+                       file_name="column_mapping.json", mime="application/json",
+                       icon=":material/download:", key="save_mapping")
+
+chosen_scales = st.multiselect(
+    "Questionnaires to score", list(scales), default=mapped_scale_keys(mapping),
+    format_func=lambda key: scales[key].label, key="chosen_scales",
+    help="The scales your survey contains. Map each item column below.")
+custom_keys = [str(c.get("key")) for c in mapping.custom_scales]
+options = use_as_options(scales, custom_keys)
+rows = mapping_rows(mapping, columns)
+st.caption("What each column of your file is. Items of copyrighted instruments are "
+           "matched by their scoring names (e.g. mbi_ee_1); question numbers such as Q1_3 "
+           "have to be chosen by hand once, then saved with the mapping.")
+edited = st.data_editor(
+    rows, key="mapping_editor", hide_index=True, width="stretch", disabled=["column"],
+    column_config={
+        "column": st.column_config.TextColumn("Column in your file"),
+        "use_as": st.column_config.SelectboxColumn("Use as", options=options, required=True,
+                                                   default=NOT_USED, width="large"),
+    },
+)
+with st.expander("Define your own scale", icon=":material/add:"):
+    with st.form("custom_scale"):
+        c1, c2 = st.columns(2)
+        key = c1.text_input("Short name (lower case, e.g. team_climate)")
+        label = c2.text_input("Label shown on the charts")
+        items = st.multiselect("Item columns", columns)
+        c3, c4, c5 = st.columns(3)
+        low = c3.number_input("Lowest answer", value=1.0)
+        high = c4.number_input("Highest answer", value=5.0)
+        method = c5.selectbox("Score", ["mean", "sum"])
+        higher = st.radio("Which direction is good?", ["higher is better", "lower is better"],
+                          horizontal=True)
+        reverse = st.multiselect("Reverse-coded items", columns)
+        add = st.form_submit_button("Add this scale")
+    if add:
+        definition = {"key": key, "label": label, "items": items, "item_minimum": low,
+                      "item_maximum": high, "method": method,
+                      "reverse_items": [r for r in reverse if r in items],
+                      "higher_is_better": higher == "higher is better"}
+        try:
+            custom_scale_from_definition(definition)
+        except UserFacingError as error:
+            st.error(str(error))
+        else:
+            updated = replace(mapping,
+                              custom_scales=(*mapping.custom_scales, definition),
+                              scales=(*mapping.scales,
+                                      ScaleMapping(key, {c: c for c in items})))
+            use_mapping(mapping_to_json(updated))
+            st.rerun()
+
+if st.button("Apply this mapping", type="primary", icon=":material/check:",
+             key="apply_mapping"):
+    chosen = {k: scales[k] for k in chosen_scales}
+    new = mapping_from_rows(edited, mapping, chosen)
+    use_mapping(mapping_to_json(new))
+    st.rerun()
+
+# 4. Quality report ----------------------------------------------------------------------
+st.subheader("4. Quality report")
+report = findings_table(prepared.findings)
+blocking = int((report["severity"] == "blocking").sum())
+report["severity"] = report["severity"].map(SEVERITY_WORDS)
+st.dataframe(report[["severity", "where", "what", "fix"]], hide_index=True, width="stretch",
+             column_config={"what": st.column_config.TextColumn("What we found",
+                                                                width="large"),
+                            "fix": st.column_config.TextColumn("How to fix it",
+                                                               width="large")})
+if prepared.reliability is not None and len(prepared.reliability):
+    with st.expander("Reliability of each scale (Cronbach's α at baseline)"):
+        st.dataframe(prepared.reliability, hide_index=True, width="stretch")
+
+if prepared.can_proceed:
+    program = prepared.program
+    st.success(
+        f"**Ready.** Every page now shows your data: {len(program.outcomes)} outcome(s) "
+        f"scored at {len(program.waves)} wave(s)"
+        + (", with a roster" if program.roster is not None else "") + ".",
+        icon=":material/check_circle:")
+    st.page_link("pages/outcomes.py", label="See the outcomes", icon=":material/arrow_forward:")
+else:
+    st.error(f"**{blocking} blocking problem(s)** stop the analysis: fix them above (or in "
+             "your file) and the pages will switch to your data.", icon=":material/block:")

@@ -1,0 +1,76 @@
+"""Groups & cohorts: coached versus comparison, forest plots by subgroup, trends."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import figures
+from analysis.report import outcome_of
+from analysis.summary import SUBGROUP_ATTRIBUTES
+from dashboard import state, widgets
+
+data = widgets.page_start("Groups & cohorts: who changed, and compared with whom?")
+summary = state.current_summary(data)
+outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
+if outcome is None:
+    st.error("No outcome could be scored in these data: open **Data** to map your survey.")
+    st.stop()
+k = summary.k
+
+st.subheader("Coached compared with the comparison group")
+widgets.no_comparison_warning(summary.has_comparison)
+comparison = summary.group_comparison
+if summary.has_comparison and len(comparison):
+    rows = comparison[comparison["outcome"] == outcome.key]
+    widgets.chart(figures.comparison_figure(comparison, outcome, k),
+                  "ANCOVA (post ~ pre + group) is preferred: it adjusts for baseline "
+                  "differences. The change-score difference uses Welch's t-test. The groups "
+                  "were not randomised.", key="comparison")
+    for reading in rows["reading"].dropna():
+        st.markdown(f"- {reading}")
+    widgets.people_table(rows, {
+        "method": ("Method", "text"),
+        "n_coached": ("n coached", "count"),
+        "n_comparison": ("n comparison", "count"),
+        "estimate": ("Estimate", "signed2"),
+        "unit": ("Unit", "text"),
+        "ci_low|ci_high": ("95 % CI", "ci2"),
+        "p_value": ("p", "p"),
+        "p_holm": ("p (Holm, across outcomes)", "p"),
+        "favours": ("Favours", "text"),
+    }, k, key="comparison_table")
+
+st.subheader("Change by cohort, site, specialty and modality")
+present = [by for by in SUBGROUP_ATTRIBUTES
+           if len(summary.subgroups) and (summary.subgroups["by"] == by).any()]
+if not present:
+    st.info("These data have no cohort, site, specialty or modality column to break down by.")
+else:
+    tabs = st.tabs([by.replace("_", " ").capitalize() for by in present])
+    for tab, by in zip(tabs, present, strict=True):
+        with tab:
+            widgets.chart(figures.forest_plot(summary.subgroups, outcome, by, k),
+                          "Squares: each subgroup's mean change (size shows its weight) with "
+                          "its 95 % CI. Diamond: the pooled estimate (DerSimonian–Laird random "
+                          f"effects). Subgroups with fewer than {k} people are withheld and not "
+                          "pooled.", key=f"forest_{by}")
+            rows = summary.subgroups[(summary.subgroups["outcome"] == outcome.key)
+                                     & (summary.subgroups["by"] == by)]
+            widgets.people_table(rows, {
+                "level": (by.replace("_", " ").capitalize(), "text"),
+                "n": ("n", "count"),
+                "estimate": ("Mean change", "signed"),
+                "ci_low|ci_high": ("95 % CI", "ci"),
+                "weight": ("Weight (%)", "pct100"),
+                "reading": ("What it means", "text"),
+            }, k, key=f"forest_table_{by}")
+
+st.subheader("Across every survey wave")
+widgets.chart(figures.trend_figure(summary.trend, outcome, k),
+              "Means with 95 % CIs of everyone who answered at each wave; people who answered "
+              "at one wave only are included, so these differ slightly from the matched "
+              "analysis.", key="trend")
+widgets.people_table(summary.trend[summary.trend["outcome"] == outcome.key], {
+    "group": ("Group", "text"), "wave": ("Wave", "text"), "n": ("n", "count"),
+    "mean": ("Mean", "score"), "ci_low|ci_high": ("95 % CI", "ci_score"),
+}, k, key="trend_table")

@@ -1,0 +1,233 @@
+"""Where each page gets its data: the user's choices in session state, the work in caches.
+
+``st.session_state`` holds what the user chose (uploaded files, mapping, columns to
+drop, sidebar selections). Everything derived from them is computed by ``analysis``
+behind ``st.cache_data``, keyed by the content that determines it. Uploaded data is
+cached with ``scope="session"`` so one session's upload is never served to another
+and is freed when the session ends; nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from analysis.config import min_cell_floor
+from analysis.figures import EstimationGroup, estimation_data, wave_distribution
+from analysis.mapping import mapping_from_json
+from analysis.pipeline import PreparedProgram, UploadedFile, load_sample_program, prepare_program
+from analysis.report import (
+    RoiResults,
+    default_scenario,
+    roi_results,
+    scenario_with_program_effects,
+)
+from analysis.roi_scenario import Scenario, dump_scenario, load_scenario
+from analysis.schema import ProgramData
+from analysis.summary import ProgramSummary, SummaryOptions, filter_responses, summarize_program
+
+UPLOADS = "uploads"  # tuple[UploadedFile, ...]
+ROSTER = "roster_upload"  # UploadedFile | None
+MAPPING_JSON = "mapping_json"  # str | None: the confirmed mapping
+DROPPED = "dropped_columns"  # tuple[str, ...]: identifier columns the user dropped
+MIN_CELL = "min_cell"
+OUTCOME = "outcome"
+PRE_WAVE = "pre_wave"
+POST_WAVE = "post_wave"
+FILTER_PREFIX = "filter_"
+FILTERABLE = ("cohort", "site", "specialty", "modality")
+
+
+@dataclass(frozen=True)
+class ActiveData:
+    """The program the pages show, and whether it is the bundled sample."""
+
+    prepared: PreparedProgram
+    is_sample: bool
+    source_key: str
+
+    @property
+    def program(self) -> ProgramData | None:
+        return self.prepared.program
+
+
+def files_digest(files: tuple[UploadedFile, ...], roster: UploadedFile | None) -> str:
+    """A content hash of the uploads: the cache key for everything derived from them."""
+    digest = hashlib.sha256()
+    for item in (*files, *([roster] if roster else [])):
+        digest.update(f"{item.name}|{item.wave}|{item.sheet}|{len(item.content)}|".encode())
+        digest.update(item.content)
+    return digest.hexdigest()
+
+
+@st.cache_data(show_spinner="Loading the sample program…")
+def sample_prepared() -> PreparedProgram:
+    return load_sample_program()
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner="Reading and checking your files…")
+def uploaded_prepared(
+    digest: str,
+    mapping_json: str | None,
+    dropped: tuple[str, ...],
+    _files: tuple[UploadedFile, ...],
+    _roster: UploadedFile | None,
+) -> PreparedProgram:
+    mapping = mapping_from_json(mapping_json) if mapping_json else None
+    return prepare_program(list(_files), mapping, roster=_roster, drop_columns=dropped)
+
+
+def uploads() -> tuple[UploadedFile, ...]:
+    return tuple(st.session_state.get(UPLOADS, ()))
+
+
+def uploaded_data() -> ActiveData | None:
+    """The user's prepared upload (possibly blocked), or None when nothing is uploaded."""
+    files = uploads()
+    if not files:
+        return None
+    roster = st.session_state.get(ROSTER)
+    mapping_json = st.session_state.get(MAPPING_JSON)
+    dropped = tuple(st.session_state.get(DROPPED, ()))
+    digest = files_digest(files, roster)
+    prepared = uploaded_prepared(digest, mapping_json, dropped, files, roster)
+    key = hashlib.sha256(f"{digest}|{mapping_json}|{dropped}".encode()).hexdigest()
+    return ActiveData(prepared, is_sample=False, source_key=key)
+
+
+def active_data() -> ActiveData:
+    """The user's data once it is ready for analysis, else the bundled sample."""
+    uploaded = uploaded_data()
+    if uploaded is not None and uploaded.program is not None:
+        return uploaded
+    return ActiveData(sample_prepared(), is_sample=True, source_key="sample")
+
+
+def min_cell() -> int:
+    """The minimum cell size in force: the deployment floor or the user's larger value."""
+    return max(int(st.session_state.get(MIN_CELL, min_cell_floor())), min_cell_floor())
+
+
+def filters() -> dict[str, tuple[str, ...]]:
+    return {
+        column: tuple(st.session_state.get(FILTER_PREFIX + column, ()))
+        for column in FILTERABLE
+        if st.session_state.get(FILTER_PREFIX + column)
+    }
+
+
+def summary_options() -> SummaryOptions:
+    return SummaryOptions(
+        pre_wave=st.session_state.get(PRE_WAVE),
+        post_wave=st.session_state.get(POST_WAVE),
+        k=min_cell(),
+    )
+
+
+@st.cache_data(show_spinner="Computing the statistics (bootstrap included)…", max_entries=16)
+def _sample_summary(options_key: str, filters_key: str, _options: SummaryOptions,
+                    _filters: dict) -> ProgramSummary:
+    program = sample_prepared().program
+    assert program is not None
+    return summarize_program(filter_responses(program, _filters), _options)
+
+
+@st.cache_data(scope="session", max_entries=8,
+               show_spinner="Computing the statistics (bootstrap included)…")
+def _upload_summary(source_key: str, options_key: str, filters_key: str,
+                    _program: ProgramData, _options: SummaryOptions,
+                    _filters: dict) -> ProgramSummary:
+    return summarize_program(filter_responses(_program, _filters), _options)
+
+
+def current_summary(data: ActiveData | None = None) -> ProgramSummary:
+    """The summary for the active data and the sidebar's current choices."""
+    data = data or active_data()
+    options = summary_options()
+    chosen = filters()
+    options_key = json.dumps(asdict(options), default=str, sort_keys=True)
+    filters_key = json.dumps(chosen, sort_keys=True)
+    if data.is_sample:
+        return _sample_summary(options_key, filters_key, options, chosen)
+    assert data.program is not None
+    return _upload_summary(data.source_key, options_key, filters_key, data.program, options,
+                           chosen)
+
+
+# --- ROI and the estimation plot: cached by the same keys as the summary ----------------
+
+SCENARIO = "roi_scenario_loaded"  # str | None: a scenario file the user loaded (JSON)
+SCENARIO_IN_USE = "roi_scenario_in_use"  # str | None: the scenario as edited on the ROI page
+
+
+def summary_key(data: ActiveData | None = None) -> str:
+    """One string naming the data, the sidebar options and the filters of a summary."""
+    data = data or active_data()
+    options = json.dumps(asdict(summary_options()), default=str, sort_keys=True)
+    return f"{data.source_key}|{options}|{json.dumps(filters(), sort_keys=True)}"
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner="Bootstrapping the mean change…")
+def _estimation(key: str, outcome_key: str, pre_wave: str, post_wave: str, k: int,
+                _program: ProgramData, _filters: dict) -> tuple[EstimationGroup, ...]:
+    program = filter_responses(_program, _filters)
+    return estimation_data(program.responses, program.outcome(outcome_key), pre_wave,
+                           post_wave, k)
+
+
+def estimation(summary: ProgramSummary, outcome_key: str,
+               data: ActiveData | None = None) -> tuple[EstimationGroup, ...]:
+    """Aggregates of the estimation plot for one outcome (bootstrap cached per session)."""
+    data = data or active_data()
+    assert data.program is not None
+    return _estimation(summary_key(data), outcome_key, summary.pre_wave, summary.post_wave,
+                       summary.k, data.program, filters())
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner="Running 10,000 ROI simulations…")
+def _roi(scenario_json: str, key: str, _draws: np.ndarray | None) -> RoiResults:
+    return roi_results(load_scenario(scenario_json), _draws)
+
+
+def base_scenario(summary: ProgramSummary) -> tuple[Scenario | None, str]:
+    """The loaded scenario with this program's effects, else the default (or why none)."""
+    text = st.session_state.get(SCENARIO)
+    if text:
+        return scenario_with_program_effects(load_scenario(text), summary), ""
+    return default_scenario(summary)
+
+
+def current_scenario(summary: ProgramSummary) -> tuple[Scenario | None, str]:
+    """The scenario as edited on the ROI page, else :func:`base_scenario`."""
+    text = st.session_state.get(SCENARIO_IN_USE) or st.session_state.get(SCENARIO)
+    if text:
+        return scenario_with_program_effects(load_scenario(text), summary), ""
+    return default_scenario(summary)
+
+
+def current_roi(summary: ProgramSummary, data: ActiveData | None = None) -> RoiResults | None:
+    """ROI results for the current scenario (None when no benefit view is possible)."""
+    scenario, _ = current_scenario(summary)
+    if scenario is None:
+        return None
+    return _roi(dump_scenario(scenario), summary_key(data), summary.retention_difference_draws)
+
+
+@st.cache_data(scope="session", max_entries=32)
+def _wave_bins(key: str, outcome_key: str, k: int, _program: ProgramData,
+               _filters: dict) -> pd.DataFrame:
+    program = filter_responses(_program, _filters)
+    return wave_distribution(program.responses, program.outcome(outcome_key), k)
+
+
+def wave_bins(summary: ProgramSummary, outcome_key: str,
+              data: ActiveData | None = None) -> pd.DataFrame:
+    """Everyone's scores per wave and group, binned with small bands withheld."""
+    data = data or active_data()
+    assert data.program is not None
+    return _wave_bins(summary_key(data), outcome_key, summary.k, data.program, filters())

@@ -1,0 +1,168 @@
+"""Widgets every page shares: the sidebar, the data banner and safe tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.config import min_cell_floor
+from analysis.disclosure import SUPPRESSED_COLUMN
+from analysis.exports import export_ready
+from analysis.schema import Outcome
+from dashboard import state
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+
+
+def sidebar() -> None:
+    """Outcome, wave pair, filters and the minimum cell size, shared by every page."""
+    data = state.active_data()
+    program = data.program
+    assert program is not None
+    with st.sidebar:
+        st.caption("Sample data" if data.is_sample else "Your data")
+        outcomes = {o.key: o for o in program.outcomes if o.key in program.responses.columns}
+        if outcomes:
+            if st.session_state.get(state.OUTCOME) not in outcomes:
+                st.session_state[state.OUTCOME] = next(iter(outcomes))
+            st.selectbox("Outcome", list(outcomes), key=state.OUTCOME,
+                         format_func=lambda key: outcomes[key].label)
+        waves = program.waves
+        if len(waves) >= 2:
+            if st.session_state.get(state.PRE_WAVE) not in waves:
+                st.session_state[state.PRE_WAVE] = waves[0]
+            if st.session_state.get(state.POST_WAVE) not in waves:
+                st.session_state[state.POST_WAVE] = waves[-1]
+            left, right = st.columns(2)
+            left.selectbox("From wave", waves, key=state.PRE_WAVE)
+            right.selectbox("To wave", waves, key=state.POST_WAVE)
+        for column in state.FILTERABLE:
+            if column in program.responses.columns:
+                values = sorted(program.responses[column].dropna().astype(str).unique())
+                if len(values) > 1:
+                    st.multiselect(column.replace("_", " ").capitalize(), values,
+                                   key=state.FILTER_PREFIX + column,
+                                   placeholder="All")
+        floor = min_cell_floor()
+        st.number_input(
+            "Minimum group size (k)", min_value=floor, max_value=100, value=floor, step=1,
+            key=state.MIN_CELL,
+            help=f"Any result over fewer than k participants is withheld and shown as < k. "
+            f"This deployment's floor is {floor}; you may raise it, not lower it.",
+        )
+
+
+def selected_outcome(outcomes: tuple[Outcome, ...]) -> Outcome | None:
+    key = st.session_state.get(state.OUTCOME)
+    for outcome in outcomes:
+        if outcome.key == key:
+            return outcome
+    return outcomes[0] if outcomes else None
+
+
+def data_banner(data: state.ActiveData) -> None:
+    """Say plainly whether the page shows the bundled sample or the user's own data."""
+    if data.is_sample:
+        st.info(
+            "You are looking at **synthetic sample data** (a made-up health system). "
+            "To analyse your own program, open **Data** and upload your survey exports.",
+            icon=":material/science:",
+        )
+
+
+def problem_banner(data: state.ActiveData) -> None:
+    """Tell the user when their upload is blocked, so they know why the sample shows."""
+    uploaded = state.uploaded_data()
+    if uploaded is not None and uploaded.program is None:
+        st.warning("Your upload is not ready for analysis yet: see **Data** for what to fix. "
+                   "Until then these pages show the sample data.", icon=":material/block:")
+
+
+def safe_table(table: pd.DataFrame, k: int, columns: dict[str, str] | None = None,
+               column_config: dict | None = None) -> None:
+    """Show a result table with withheld counts as "< k" and readable column names."""
+    if table is None or table.empty:
+        st.caption("No rows to show.")
+        return
+    shown = table if columns is None else table[[c for c in columns if c in table.columns]]
+    if SUPPRESSED_COLUMN in table.columns and SUPPRESSED_COLUMN not in shown.columns:
+        shown = shown.assign(**{SUPPRESSED_COLUMN: table[SUPPRESSED_COLUMN]})
+    ready = export_ready(shown, k)
+    if columns:
+        ready = ready.rename(columns=columns)
+    if SUPPRESSED_COLUMN in ready.columns:
+        ready = ready.rename(columns={SUPPRESSED_COLUMN: f"withheld (n < {k})"})
+    st.dataframe(ready, hide_index=True, width="stretch", column_config=column_config)
+
+
+# --- pieces the pages share --------------------------------------------------------------
+
+TONE_ICON = {"good": ":material/trending_up:", "bad": ":material/warning:",
+             "neutral": ":material/remove:"}
+
+
+def page_start(title: str) -> state.ActiveData:
+    """Title, the sample-data banner and any upload problem; returns the active data."""
+    data = state.active_data()
+    st.title(title)
+    data_banner(data)
+    problem_banner(data)
+    return data
+
+
+def withheld_help(k: int) -> str:
+    return (f"“< {k}” means fewer than {k} participants: the number and every statistic "
+            f"over them are withheld to protect privacy (minimum group size {k}).")
+
+
+def people_table(table: pd.DataFrame, columns: dict[str, tuple[str, str]], k: int,
+                 key: str | None = None) -> None:
+    """A result table formatted for people; count columns explain "< k" in a tooltip."""
+    from analysis.report import people_table as formatted
+
+    shown = formatted(table, columns, k)
+    if shown.empty:
+        st.caption("No rows to show.")
+        return
+    counts = {label: st.column_config.TextColumn(label, help=withheld_help(k))
+              for source, (label, kind) in columns.items() if kind == "count"}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=counts, key=key)
+
+
+def chart(figure, caption: str = "", key: str | None = None) -> None:
+    """A plotly chart at full width with its caption (n, interval and method)."""
+    st.plotly_chart(figure, width="stretch", key=key,
+                    config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
+    if caption:
+        st.caption(caption)
+
+
+def kpi_cards(kpis) -> None:
+    """KPI cards: value, the interval under it, a tooltip with the full reading.
+
+    A tone marks a result only when its interval excludes no effect; nothing is ever
+    styled as a success when the interval includes zero.
+    """
+    columns = st.columns(len(kpis))
+    for column, kpi in zip(columns, kpis, strict=True):
+        with column.container(border=True):
+            st.metric(kpi.label, kpi.value, help=kpi.help or None)
+            marker = {"good": ":blue[**Clear improvement**]",
+                      "bad": ":orange[**Clear worsening**]"}.get(kpi.tone, "")
+            st.caption(f"{marker}  \n{kpi.detail}" if marker else kpi.detail)
+
+
+def finding_box(finding) -> None:
+    """One plain-language finding with its caveats."""
+    with st.container(border=True):
+        st.markdown(f"**{finding.headline}**")
+        st.write(finding.detail)
+        for caveat in finding.caveats:
+            st.caption(f":material/info: {caveat}")
+
+
+def no_comparison_warning(has_comparison: bool) -> None:
+    if not has_comparison:
+        from analysis.schema import NO_COMPARISON_CAVEAT
+
+        st.warning(NO_COMPARISON_CAVEAT, icon=":material/compare_arrows:")

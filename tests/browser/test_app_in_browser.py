@@ -1,0 +1,106 @@
+"""The real app under ``streamlit run``, driven by headless Chromium.
+
+Visits every page, uploads the sample's Qualtrics exports through the real file input,
+downloads the Excel workbook and opens it, and saves a full-page screenshot of each
+page under artifacts/screenshots/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.dashboard.conftest import SAMPLE, qualtrics_mapping_json
+
+pytestmark = pytest.mark.browser
+
+NAVIGATION = {
+    "overview": ("Overview", "Coaching program: the results at a glance"),
+    "roi": ("ROI", "Return on investment"),
+    "outcomes": ("Outcomes", "Outcomes: how much did scores change?"),
+    "groups": ("Groups & cohorts", "Groups & cohorts"),
+    "retention": ("Retention", "Retention: did coached physicians stay?"),
+    "data": ("Data", "Your data"),
+    "downloads": ("Downloads", "Downloads"),
+}
+TIMEOUT_MS = 90_000
+
+
+def wait_for_app(page, heading: str) -> None:
+    """Wait until the page's title is shown and the script has finished running."""
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+              && !document.querySelector('[data-testid="stSpinner"]')""",
+        timeout=TIMEOUT_MS,
+    )
+    # Plotly draws after the script finishes; give each chart its first frame.
+    page.wait_for_timeout(800)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def go_to(page, name: str) -> None:
+    link, heading = NAVIGATION[name]
+    page.get_by_role("link", name=link, exact=True).first.click()
+    wait_for_app(page, heading)
+
+
+def test_every_page_opens_on_the_sample_data(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page, NAVIGATION["overview"][1])
+    assert page.get_by_text("synthetic sample data").first.is_visible()
+    screenshot(page, "01_overview")
+    for number, name in enumerate(("roi", "outcomes", "groups", "retention", "data",
+                                   "downloads"), start=2):
+        go_to(page, name)
+        if name != "data":
+            assert page.get_by_text("synthetic sample data").first.is_visible()
+        if name in ("roi", "outcomes", "groups", "retention"):
+            page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
+        screenshot(page, f"{number:02d}_{name}")
+
+
+def test_qualtrics_upload_through_the_file_input_reaches_the_outcomes(page, app_url, tmp_path):
+    page.goto(app_url)
+    wait_for_app(page, NAVIGATION["overview"][1])
+    go_to(page, "data")
+    survey_input = page.locator('[data-testid="stFileUploader"]').first.locator(
+        'input[type="file"]')
+    survey_input.set_input_files([str(SAMPLE / f"qualtrics_{w}.csv")
+                                  for w in ("baseline", "6m", "12m")])
+    page.get_by_text("column(s) hold direct identifiers").wait_for(timeout=TIMEOUT_MS)
+    screenshot(page, "08_data_blocked_by_identifiers")
+
+    page.get_by_role("button", name="Drop these 9 column(s)").click()
+    page.get_by_text("No direct identifiers remain").wait_for(timeout=TIMEOUT_MS)
+    mapping = tmp_path / "column_mapping.json"
+    mapping.write_text(qualtrics_mapping_json(), encoding="utf-8")
+    page.get_by_text("Load or save a mapping").click()
+    page.locator('[data-testid="stFileUploader"]').nth(2).locator(
+        'input[type="file"]').set_input_files(str(mapping))
+    page.get_by_text("Ready.").wait_for(timeout=TIMEOUT_MS)
+    wait_for_app(page, NAVIGATION["data"][1])
+    screenshot(page, "09_data_ready")
+
+    go_to(page, "outcomes")
+    assert page.get_by_text("synthetic sample data").count() == 0
+    page.get_by_text("coached physicians followed up").first.wait_for(timeout=TIMEOUT_MS)
+    screenshot(page, "10_outcomes_on_uploaded_data")
+
+
+def test_the_excel_workbook_downloads_and_opens(page, app_url, tmp_path):
+    page.goto(app_url)
+    wait_for_app(page, NAVIGATION["overview"][1])
+    go_to(page, "downloads")
+    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        page.get_by_role("button", name="Excel workbook").click()
+    target = tmp_path / "workbook.xlsx"
+    download_info.value.save_as(target)
+    workbook = openpyxl.load_workbook(target, read_only=True)
+    assert workbook.sheetnames[0] == "Methods & assumptions"
+    for sheet in ("pre_post", "group_comparison", "subgroups", "retention_curves",
+                  "roi_assumptions"):
+        assert sheet in workbook.sheetnames
+    header = [cell.value for cell in next(workbook["pre_post"].iter_rows(max_row=1))]
+    assert "mean_change" in header and "suppressed" in header
