@@ -1,0 +1,53 @@
+"""Two browser contexts (two people) using the real app at once see only their own data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.browser.test_app_in_browser import TIMEOUT_MS, go_to, wait_for_app
+from tests.dashboard.conftest import SAMPLE
+
+pytestmark = pytest.mark.browser
+
+
+def _file_with_site(tmp_path, site: str):
+    frame = pd.read_csv(SAMPLE / "responses_long.csv", dtype=str)
+    frame["site"] = site
+    path = tmp_path / f"{site.split()[0].lower()}.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _upload(page, path) -> None:
+    go_to(page, "data")
+    page.locator('[data-testid="stFileUploader"]').first.locator(
+        'input[type="file"]').set_input_files(str(path))
+    page.get_by_text("Ready.").wait_for(timeout=TIMEOUT_MS)
+
+
+def test_two_browser_sessions_never_see_each_others_upload(browser, app_url, tmp_path):
+    first = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    second = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        for page in (first, second):
+            page.goto(app_url)
+            wait_for_app(page, "Coaching program: the results at a glance")
+        _upload(first, _file_with_site(tmp_path, "Alpha Clinic"))
+
+        go_to(second, "groups")
+        assert second.get_by_text("synthetic sample data").count() > 0
+        assert second.get_by_text("Alpha Clinic").count() == 0
+
+        _upload(second, _file_with_site(tmp_path, "Beta Clinic"))
+        go_to(first, "groups")
+        go_to(second, "groups")
+        first.get_by_role("tab", name="Site").click()
+        second.get_by_role("tab", name="Site").click()
+        first.get_by_text("Alpha Clinic").first.wait_for(timeout=TIMEOUT_MS)
+        second.get_by_text("Beta Clinic").first.wait_for(timeout=TIMEOUT_MS)
+        assert first.get_by_text("Beta Clinic").count() == 0
+        assert second.get_by_text("Alpha Clinic").count() == 0
+    finally:
+        first.context.close()
+        second.context.close()
