@@ -237,9 +237,9 @@ def overview_kpis(summary: ProgramSummary, outcome_key: str | None,
     cards: list[Kpi] = []
     coached = pre_post_row(summary, outcome.key) if outcome else None
     if coached is None:
-        cards.append(Kpi("Participants", "–", "No coached participants", ""))
+        cards.append(Kpi("Coached participants", "–", "No coached participants", ""))
     elif _withheld(coached) and coached.get("n_pre") is pd.NA:
-        cards.append(Kpi("Participants", f"< {k}", "Withheld (minimum group size)",
+        cards.append(Kpi("Coached participants", f"< {k}", "Withheld (minimum group size)",
                          f"Fewer than {k} coached participants: withheld to protect privacy."))
     else:
         n_pre = coached.get("n_pre")
@@ -248,7 +248,7 @@ def overview_kpis(summary: ProgramSummary, outcome_key: str | None,
         n_matched = coached.get("n")
         matched = "< " + str(k) if n_matched is pd.NA else f"{int(n_matched):,}"
         cards.append(Kpi(
-            "Participants",
+            "Coached participants",
             f"{int(n_pre):,}" if n_pre is not pd.NA else f"< {k}",
             f"{percent(followed)} followed up at {summary.post_wave} ({matched} matched)",
             f"Coached physicians who answered at {summary.pre_wave}; the share who also "

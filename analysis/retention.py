@@ -26,6 +26,7 @@ Every table has one row per ``measure``:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -188,13 +189,14 @@ def _nnt_reading(nnt: NumberNeededToTreat, level: float, when: str) -> str:
         head = "Retention was the same in both groups, so the number needed to treat is infinite"
     elif nnt.estimate > 0:
         head = (
-            f"About {nnt.estimate:.1f} physicians would need to be coached for one more to "
-            f"stay {when}"
+            # Altman (1998) rounds an NNT up to the next whole person.
+            f"About {math.ceil(nnt.estimate):,} physicians would need to be coached for one "
+            f"more to stay {when}"
         )
     else:
         head = (
-            f"Coaching {abs(nnt.estimate):.1f} physicians went with one more leaving {when} "
-            "(number needed to harm)"
+            f"Coaching {math.ceil(abs(nnt.estimate)):,} physicians went with one more "
+            f"leaving {when} (number needed to harm)"
         )
     tail = "; the interval includes no effect." if nnt.ci_includes_infinity else "."
     return f"{head.rstrip()} ({_ci_label(level)} {nnt.interval}){tail}"

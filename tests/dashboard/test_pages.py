@@ -61,7 +61,7 @@ def test_overview_kpis_equal_the_analysis_results(sample_summary):
     at = new_app()
     pre_post = sample_summary.pre_post
     coached = pre_post[(pre_post["outcome"] == "mbi_ee") & (pre_post["group"] == "coached")].iloc[0]
-    assert _metric(at, "Participants") == f"{int(coached['n_pre']):,}"
+    assert _metric(at, "Coached participants") == f"{int(coached['n_pre']):,}"
     assert _number(_metric(at, "Change, coached")) == round(float(coached["mean_change"]), 1)
 
     comparison = sample_summary.group_comparison
