@@ -3,6 +3,7 @@ quality report. The other pages show these data only once nothing blocks the ana
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 import streamlit as st
@@ -34,8 +35,14 @@ SEVERITY_WORDS = {"blocking": "⛔ blocking", "warning": "⚠️ warning", "info
 def use_mapping(text: str | None) -> None:
     """Make ``text`` the mapping in use; the editor and the scale choice start from it."""
     st.session_state[state.MAPPING_JSON] = text
-    for widget in ("chosen_scales", "mapping_editor"):
-        st.session_state.pop(widget, None)
+
+
+def mapping_version() -> str:
+    """A short fingerprint of the mapping in use. The mapping widgets carry it in their
+    keys, so a newly loaded or applied mapping gives fresh widgets that start from it
+    (a browser keeps a widget's old value for the same key, whatever its default)."""
+    text = st.session_state.get(state.MAPPING_JSON) or ""
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner="Reading the column names…")
@@ -166,7 +173,7 @@ with st.expander("Load or save a mapping", icon=":material/save:"):
 
 chosen_scales = st.multiselect(
     "Questionnaires to score", list(scales), default=mapped_scale_keys(mapping),
-    format_func=lambda key: scales[key].label, key="chosen_scales",
+    format_func=lambda key: scales[key].label, key=f"chosen_scales_{mapping_version()}",
     help="The scales your survey contains. Map each item column below.")
 custom_keys = [str(c.get("key")) for c in mapping.custom_scales]
 options = use_as_options(scales, custom_keys)
@@ -175,7 +182,8 @@ st.caption("What each column of your file is. Items of copyrighted instruments a
            "matched by their scoring names (e.g. mbi_ee_1); question numbers such as Q1_3 "
            "have to be chosen by hand once, then saved with the mapping.")
 edited = st.data_editor(
-    rows, key="mapping_editor", hide_index=True, width="stretch", disabled=["column"],
+    rows, key=f"mapping_editor_{mapping_version()}", hide_index=True, width="stretch",
+    disabled=["column"],
     column_config={
         "column": st.column_config.TextColumn("Column in your file"),
         "use_as": st.column_config.SelectboxColumn("Use as", options=options, required=True,
