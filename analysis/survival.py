@@ -252,6 +252,9 @@ def _group_order(values: pd.Series) -> list[str]:
     return known + sorted((v for v in present if v not in schema.GROUP_VALUES), key=str)
 
 
+DEFAULT_RESOLUTION_MONTHS = 1.0
+
+
 def retention_curves(
     roster: pd.DataFrame,
     *,
@@ -259,8 +262,17 @@ def retention_curves(
     by: str = schema.GROUP,
     k: int | None = None,
     confidence_level: float = 0.95,
+    resolution_months: float | None = DEFAULT_RESOLUTION_MONTHS,
 ) -> pd.DataFrame:
-    """Kaplan–Meier retention curves, one step per distinct follow-up time, per group.
+    """Kaplan–Meier retention curves per group, read on a monthly grid by default.
+
+    Why a grid: a curve with one step per exit date tells anyone who knows when a
+    colleague left whether that colleague was coached. Read at whole months since each
+    participant's own start (cohorts start on different dates), the curve says only how
+    many left in each month. It still shows those counts (any curve's drops do: hiding
+    the count column would not hide them), so the rest of the protection is that a
+    curve is drawn only while at least k participants are followed.
+    ``resolution_months=None`` gives the exact steps, for checks against other software.
 
     Parameters
     ----------
@@ -270,16 +282,18 @@ def retention_curves(
         column such as ``site``).
     k : minimum cell size (resolved with :func:`analysis.config.resolve_min_cell`).
     confidence_level : of the pointwise intervals.
+    resolution_months : grid step in months (default 1); None for the exact steps.
 
     Returns
     -------
-    DataFrame with ``<by>`` (the curve), ``months`` (0 then each distinct follow-up
-    time), ``retention`` (Kaplan–Meier), ``ci_low`` / ``ci_high`` (pointwise log(−log)
-    Greenwood interval), ``ci_method``, ``at_risk``, ``events`` (left at that time),
-    ``censored``, ``suppressed`` and ``note``. A curve over fewer than k participants
-    is one row with ``suppressed=True`` and blank values. Steps where fewer than k
-    are still followed are not returned; the last row of a curve cut short says so
-    in ``note``. ``attrs["findings"]`` lists participants left out (see
+    DataFrame with ``<by>`` (the curve), ``months`` (0, 1, 2, … on the grid; or 0 then
+    each distinct follow-up time), ``retention`` (Kaplan–Meier at that time),
+    ``ci_low`` / ``ci_high`` (pointwise log(−log) Greenwood interval), ``ci_method``,
+    ``at_risk`` (still followed at that time), ``events`` / ``censored`` (left, or
+    follow-up ended, since the previous row), ``suppressed`` and ``note``. A curve over
+    fewer than k participants is one row with ``suppressed=True`` and blank values.
+    Steps where fewer than k are still followed are not returned; the last row of a
+    curve cut short says so in ``note``. ``attrs["findings"]`` lists participants left out (see
     :func:`time_to_exit`).
 
     Notes
@@ -295,10 +309,14 @@ def retention_curves(
             f"Retention curves cannot be drawn by {by!r}: the roster has no such column.",
             f"Choose one of: {', '.join(c for c in times.columns if c in _BY_CHOICES)}.",
         )
+    if resolution_months is not None and not (
+        np.isfinite(resolution_months) and resolution_months > 0
+    ):
+        raise ValueError(f"resolution_months must be positive, not {resolution_months!r}.")
     pieces = []
     for value in _group_order(times[by]):
         members = times[times[by] == value]
-        pieces.append(_one_curve(members, value, by, k, level))
+        pieces.append(_one_curve(members, value, by, k, level, resolution_months))
     if pieces:
         curves = pd.concat(pieces, ignore_index=True)
     else:
@@ -311,7 +329,41 @@ def retention_curves(
 _BY_CHOICES = (schema.GROUP, *schema.ATTRIBUTE_COLUMNS)
 
 
-def _one_curve(members: pd.DataFrame, value: object, by: str, k: int, level: float) -> pd.DataFrame:
+def _on_grid(table: pd.DataFrame, n: int, step: float) -> pd.DataFrame:
+    """The exact Kaplan–Meier table read at 0, step, 2·step, …
+
+    Retention and its interval at grid time g are the step function's value at g (the
+    last exact row at or before g); ``at_risk`` counts those followed to at least g;
+    ``events`` and ``censored`` add up the exact rows in (g − step, g].
+    """
+    times = table["months"].to_numpy(dtype=float)
+    grid = np.arange(0.0, np.ceil(times.max() / step) * step + step / 2, step)
+    row = np.searchsorted(times, grid, side="right") - 1
+    removed = (table["events"] + table["censored"]).to_numpy(dtype=int)
+    removed_before = np.concatenate(([0], np.cumsum(removed)))
+    at_risk = n - removed_before[np.searchsorted(times, grid, side="left")]
+    upto = np.searchsorted(times, grid, side="right")
+    since = np.concatenate(([0], upto[:-1]))
+    counts = {}
+    for column in ("events", "censored"):
+        cumulative = np.concatenate(([0], np.cumsum(table[column].to_numpy(dtype=int))))
+        counts[column] = cumulative[upto] - cumulative[since]
+    return pd.DataFrame(
+        {
+            "months": grid,
+            "retention": table["retention"].to_numpy(dtype=float)[row],
+            "ci_low": table["ci_low"].to_numpy(dtype=float)[row],
+            "ci_high": table["ci_high"].to_numpy(dtype=float)[row],
+            "at_risk": at_risk,
+            **counts,
+        }
+    )
+
+
+def _one_curve(
+    members: pd.DataFrame, value: object, by: str, k: int, level: float,
+    resolution_months: float | None = DEFAULT_RESOLUTION_MONTHS,
+) -> pd.DataFrame:
     n = len(members)
     if n < k:
         withheld = {c: [pd.NA] for c in CURVE_COLUMNS}
@@ -326,6 +378,8 @@ def _one_curve(members: pd.DataFrame, value: object, by: str, k: int, level: flo
              "at_risk": [n], "events": [0], "censored": [0]}
         )  # fmt: skip
         table = pd.concat([start, table], ignore_index=True)
+    if resolution_months is not None:
+        table = _on_grid(table, n, resolution_months)
     shown = table[table["at_risk"] >= k].copy()
     shown["note"] = ""
     undefined = shown["ci_low"].isna()

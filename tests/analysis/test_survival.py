@@ -137,7 +137,7 @@ def test_missing_follow_up_end_is_a_user_facing_error():
 
 def test_kaplan_meier_reproduces_the_published_6mp_table():
     """Kleinbaum & Klein, 3rd ed., Chapter 2: KM estimates for the 6-MP group."""
-    curves = retention_curves(six_mp_roster(), k=5)
+    curves = retention_curves(six_mp_roster(), k=5, resolution_months=None)
     six_mp = curves[(curves["group"] == "coached") & (curves["events"] > 0)]
     weeks = (six_mp["months"] * DAYS_PER_MONTH).round().astype(int).tolist()
     assert weeks == [6, 7, 10, 13, 16, 22, 23]
@@ -153,7 +153,7 @@ def _lifelines_fit(times: pd.DataFrame) -> KaplanMeierFitter:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_curves_match_lifelines_estimates_intervals_and_counts(seed):
     roster = random_roster(seed)
-    curves = retention_curves(roster, k=5)
+    curves = retention_curves(roster, k=5, resolution_months=None)
     times = time_to_exit(roster)
     for group in ("coached", "comparison"):
         fit = _lifelines_fit(times[times["group"] == group])
@@ -173,9 +173,29 @@ def test_curves_match_lifelines_estimates_intervals_and_counts(seed):
         assert mine["censored"].tolist() == reference["censored"].tolist()
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_monthly_curve_is_the_exact_curve_read_at_whole_months(seed):
+    """The default grid: lifelines' step function at 0, 1, 2 … months, counts per month."""
+    roster = random_roster(seed)
+    curves = retention_curves(roster, k=5)
+    times = time_to_exit(roster)
+    for group in ("coached", "comparison"):
+        members = times[times["group"] == group]
+        fit = _lifelines_fit(members)
+        mine = curves[curves["group"] == group]
+        grid = mine["months"].astype(float).to_numpy()
+        np.testing.assert_array_equal(grid, np.arange(len(grid)))
+        np.testing.assert_allclose(mine["retention"].astype(float),
+                                   fit.survival_function_at_times(grid).to_numpy(), atol=1e-9)
+        months, exited = members["months"].to_numpy(), members["exited"].to_numpy()
+        assert mine["at_risk"].tolist() == [int((months >= g).sum()) for g in grid]
+        left = [int((exited & (months > g - 1) & (months <= g)).sum()) for g in grid]
+        assert mine["events"].tolist() == left
+
+
 def test_confidence_level_is_honoured():
     roster = random_roster(3)
-    curves = retention_curves(roster, k=5, confidence_level=0.90)
+    curves = retention_curves(roster, k=5, confidence_level=0.90, resolution_months=None)
     times = time_to_exit(roster)
     coached = times[times["group"] == "coached"]
     fit = KaplanMeierFitter(alpha=0.10).fit(coached["months"], coached["exited"])
