@@ -27,7 +27,7 @@ from plotly.subplots import make_subplots
 
 from analysis.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, mean_change_distribution
 from analysis.disclosure import SUPPRESSED_COLUMN, suppress_breakdown
-from analysis.formatting import interval, money, percent, score
+from analysis.formatting import as_float, interval, money, percent, score
 from analysis.prepost import matched_pairs
 from analysis.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
 
@@ -86,15 +86,6 @@ def _decimals(outcome: Outcome) -> int:
     return 1 if (outcome.maximum - outcome.minimum) >= 20 else 2
 
 
-def _number(value: object) -> float | None:
-    """A float, or None for NA/NaN (withheld or not estimable)."""
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _withheld(row: pd.Series) -> bool:
@@ -273,7 +264,7 @@ def estimation_data(
             mean_post=float(post.mean()), sd_post=float(post.std(ddof=1)),
             histogram=histogram,
             mean_change=float(boot.estimate),
-            ci_low=_number(boot.ci_low), ci_high=_number(boot.ci_high),
+            ci_low=as_float(boot.ci_low), ci_high=as_float(boot.ci_high),
             distribution=np.asarray(boot.distribution, dtype=float),
             method=boot.method, note=boot.note,
         ))
@@ -522,7 +513,7 @@ def reliable_change_figure(table: pd.DataFrame, outcome: Outcome, k: int) -> go.
     first = rows.iloc[0]
     subtitle = (f"Reliable change = at least {score(first['reliable_change_points'], 1)} "
                 f"{outcome.unit} (RCI > 1.96; reliability {score(first['reliability_used'], 2)},"
-                f" {first['reliability_source']})" if _number(first.get("reliable_change_points"))
+                f" {first['reliability_source']})" if as_float(first.get("reliable_change_points"))
                 else "Jacobson & Truax (1991) reliable change index")
     if withheld:
         subtitle += f"; {withheld} cell(s) withheld (fewer than {k} people)"
@@ -617,7 +608,7 @@ def forest_plot(subgroups: pd.DataFrame, outcome: Outcome, by: str, k: int) -> g
     subtitle = f"{group.capitalize()} physicians; 95 % CIs; {_direction_words(outcome)}"
     if len(pooled):
         p = pooled.iloc[0]
-        if _number(p["estimate"]) is not None:
+        if as_float(p["estimate"]) is not None:
             est, lo, hi = float(p["estimate"]), float(p["ci_low"]), float(p["ci_high"])
             name = f"Pooled (n = {int(p['n']):,})"
             fig.add_trace(go.Scatter(
@@ -630,7 +621,7 @@ def forest_plot(subgroups: pd.DataFrame, outcome: Outcome, by: str, k: int) -> g
                                      marker={"symbol": "diamond-wide", "size": 18,
                                              "color": "#444444"}, showlegend=False,
                                      hoverinfo="skip"))
-            i2 = _number(p.get("i_squared"))
+            i2 = as_float(p.get("i_squared"))
             subtitle += (f"; pooled {score(est, _decimals(outcome), True)} "
                          f"(95 % CI {interval(lo, hi, decimals=_decimals(outcome), signed=True)})")
             if i2 is not None:
@@ -785,7 +776,7 @@ def monte_carlo_figure(roi_draws: np.ndarray, summary: pd.DataFrame,
     values = np.asarray(roi_draws, dtype=float)
     values = values[np.isfinite(values)]
     title = "Simulated return on investment"
-    if values.size == 0 or _number(row["median"]) is None:
+    if values.size == 0 or as_float(row["median"]) is None:
         return _empty(title, "ROI cannot be simulated (costs are zero).")
     fig = go.Figure(go.Histogram(
         x=values, nbinsx=60, marker={"color": "#56B4E9", "line": {"color": "white",

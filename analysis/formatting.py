@@ -21,6 +21,16 @@ def _missing(value: object) -> bool:
         return False
 
 
+def as_float(value: object) -> float | None:
+    """A float, or None for a missing (NA, NaN, withheld) or non-numeric value."""
+    if _missing(value):
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
 def score(value: object, decimals: int = 1, signed: bool = False) -> str:
     """A score or a change in points: ``-4.1`` / ``+2.0`` (signed) / ``24.3``."""
     if _missing(value):

@@ -26,7 +26,7 @@ from analysis import figures
 from analysis.disclosure import SUPPRESSED_COLUMN
 from analysis.errors import ScenarioError
 from analysis.exports import ReportSection
-from analysis.formatting import interval, money, p_value, percent, score
+from analysis.formatting import as_float, interval, money, p_value, percent, score
 from analysis.roi import (
     INTENT_TO_LEAVE_CAVEAT,
     BenefitBreakdown,
@@ -138,14 +138,6 @@ def roi_summary_row(results: RoiResults) -> pd.Series | None:
 # ---------------------------------------------------------------------------
 
 
-def _number(value: object) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _row(table: pd.DataFrame | None, **match: object) -> pd.Series | None:
@@ -181,7 +173,7 @@ def comparison_row(summary: ProgramSummary, outcome_key: str) -> pd.Series | Non
     """The preferred coached-vs-comparison estimate: ANCOVA, else the Welch difference."""
     for method in PREFERRED_COMPARISON:
         row = _row(summary.group_comparison, outcome=outcome_key, method=method)
-        if row is not None and (_number(row.get("estimate")) is not None or _withheld(row)):
+        if row is not None and (as_float(row.get("estimate")) is not None or _withheld(row)):
             return row
     return None
 
@@ -243,7 +235,7 @@ def overview_kpis(summary: ProgramSummary, outcome_key: str | None,
                          f"Fewer than {k} coached participants: withheld to protect privacy."))
     else:
         n_pre = coached.get("n_pre")
-        lost = _number(coached.get("pct_lost"))
+        lost = as_float(coached.get("pct_lost"))
         followed = None if lost is None else 1 - lost / 100
         n_matched = coached.get("n")
         matched = "< " + str(k) if n_matched is pd.NA else f"{int(n_matched):,}"
@@ -266,12 +258,12 @@ def overview_kpis(summary: ProgramSummary, outcome_key: str | None,
 def _change_kpi(summary: ProgramSummary, outcome: Outcome, row: pd.Series | None) -> Kpi:
     label = "Change, coached"
     places = figures._decimals(outcome)
-    if row is None or _withheld(row) or _number(row.get("mean_change")) is None:
+    if row is None or _withheld(row) or as_float(row.get("mean_change")) is None:
         why = (f"Withheld: fewer than {summary.k} matched participants" if _withheld(row)
                else "Not estimable")
         return Kpi(label, "–", why, str(row.get("reading", "")) if row is not None else "")
     est = float(row["mean_change"])
-    low, high = _number(row["change_ci_low"]), _number(row["change_ci_high"])
+    low, high = as_float(row["change_ci_low"]), as_float(row["change_ci_high"])
     return Kpi(
         label,
         score(est, places, signed=True),
@@ -293,7 +285,7 @@ def _comparison_kpi(summary: ProgramSummary, outcome: Outcome) -> Kpi:
                    f"Results over fewer than {summary.k} participants are not shown.")
     places = figures._decimals(outcome)
     est = float(row["estimate"])
-    low, high = _number(row["ci_low"]), _number(row["ci_high"])
+    low, high = as_float(row["ci_low"]), as_float(row["ci_high"])
     method = "adjusted for baseline (ANCOVA)" if row["method"].startswith("ANCOVA") \
         else "difference in change (Welch)"
     return Kpi(
@@ -314,17 +306,17 @@ def _retention_kpi(summary: ProgramSummary) -> Kpi:
                else "Needs a coached and a comparison group")
         return Kpi(label, "–", why, "Upload a roster with start and exit dates to see "
                    "retention (Data page).")
-    if _withheld(row) or _number(row.get("estimate")) is None:
+    if _withheld(row) or as_float(row.get("estimate")) is None:
         return Kpi(label, "–", f"Withheld: a group has fewer than {summary.k} people",
                    str(row.get("reading") or ""))
     est = float(row["estimate"])
-    low, high = _number(row["ci_low"]), _number(row["ci_high"])
+    low, high = as_float(row["ci_low"]), as_float(row["ci_high"])
     includes = _interval_includes_zero(low, high)
     tone: Tone = "neutral" if includes or includes is None else ("good" if est > 0 else "bad")
     return Kpi(
         label,
         score(est * 100, 1, signed=True),
-        f"percentage points at {_number(row['horizon_months']) or 12:g} months; 95 % CI "
+        f"percentage points at {as_float(row['horizon_months']) or 12:g} months; 95 % CI "
         f"{interval(low * 100, high * 100, decimals=1, signed=True)}",
         str(row["reading"]),
         tone,
@@ -334,7 +326,7 @@ def _retention_kpi(summary: ProgramSummary) -> Kpi:
 def _roi_kpi(roi: RoiResults | None) -> Kpi:
     label = "ROI, median"
     row = roi_summary_row(roi) if roi is not None else None
-    if roi is None or row is None or _number(row["median"]) is None:
+    if roi is None or row is None or as_float(row["median"]) is None:
         why = roi.note if roi is not None and roi.note else "ROI cannot be computed"
         return Kpi(label, "–", "Not computable", why)
     prob = float(row["prob_positive"])
@@ -367,8 +359,8 @@ def key_findings(summary: ProgramSummary, outcome_key: str | None,
     found: list[KeyFinding] = []
     if outcome is not None:
         row = pre_post_row(summary, outcome.key)
-        if row is not None and not _withheld(row) and _number(row.get("mean_change")) is not None:
-            low, high = _number(row["change_ci_low"]), _number(row["change_ci_high"])
+        if row is not None and not _withheld(row) and as_float(row.get("mean_change")) is not None:
+            low, high = as_float(row["change_ci_low"]), as_float(row["change_ci_high"])
             caveats = []
             if _interval_includes_zero(low, high):
                 caveats.append(CI_INCLUDES_ZERO)
@@ -376,7 +368,7 @@ def key_findings(summary: ProgramSummary, outcome_key: str | None,
                 caveats.append(SMALL_N_CAVEAT.format(n=SMALL_SAMPLE))
             if not summary.has_comparison:
                 caveats.append(NO_COMPARISON_CAVEAT)
-            if _number(row.get("pct_lost")) and float(row["pct_lost"]) >= 20:
+            if as_float(row.get("pct_lost")) and float(row["pct_lost"]) >= 20:
                 caveats.append(f"{float(row['pct_lost']):.0f} % of coached participants were not "
                                "followed up; those who stayed may differ from those who left.")
             found.append(KeyFinding(
@@ -389,7 +381,7 @@ def key_findings(summary: ProgramSummary, outcome_key: str | None,
                                     str(row.get("reading") or row.get("note") or "")))
         comparison = comparison_row(summary, outcome.key) if summary.has_comparison else None
         if comparison is not None and not _withheld(comparison):
-            low, high = _number(comparison["ci_low"]), _number(comparison["ci_high"])
+            low, high = as_float(comparison["ci_low"]), as_float(comparison["ci_high"])
             est = float(comparison["estimate"])
             caveats = [CI_INCLUDES_ZERO.replace("no change", "no difference between groups")] \
                 if _interval_includes_zero(low, high) else []
@@ -404,7 +396,7 @@ def key_findings(summary: ProgramSummary, outcome_key: str | None,
                                     tuple(caveats), _tone(outcome, est, low, high)))
         prevalence = _row(summary.prevalence_change, outcome=outcome.key, group=COACHED)
         if prevalence is not None and not _withheld(prevalence):
-            p = _number(prevalence.get("p_value"))
+            p = as_float(prevalence.get("p_value"))
             caveats = () if p is not None and p < 0.05 else (
                 "The change in prevalence is not distinguishable from chance (McNemar's test).",)
             found.append(KeyFinding(
@@ -414,14 +406,14 @@ def key_findings(summary: ProgramSummary, outcome_key: str | None,
                 str(prevalence["reading"]), caveats))
     retention = retention_row(summary, "retention difference")
     if retention is not None and not _withheld(retention) \
-            and _number(retention.get("estimate")) is not None:
-        low, high = _number(retention["ci_low"]), _number(retention["ci_high"])
+            and as_float(retention.get("estimate")) is not None:
+        low, high = as_float(retention["ci_low"]), as_float(retention["ci_high"])
         caveats = ["The 95 % confidence interval includes zero: the data are also consistent "
                    "with no difference in retention."] if _interval_includes_zero(low, high) \
             else []
         est = float(retention["estimate"])
         found.append(KeyFinding(
-            f"Retention at {_number(retention['horizon_months']) or 12:g} months: "
+            f"Retention at {as_float(retention['horizon_months']) or 12:g} months: "
             f"{est * 100:+.1f} percentage points for coached physicians".replace("-", "−"),
             str(retention["reading"]), tuple(caveats),
             "neutral" if caveats else ("good" if est > 0 else "bad")))
@@ -629,7 +621,7 @@ def report_sections(
 
 def _horizon(summary: ProgramSummary) -> float | None:
     row = retention_row(summary, "retention")
-    return None if row is None else _number(row.get("horizon_months"))
+    return None if row is None else as_float(row.get("horizon_months"))
 
 
 def _glance_table(summary: ProgramSummary) -> pd.DataFrame:
@@ -708,13 +700,13 @@ def _formatted(value: object, kind: str, withheld: bool, k: int) -> str:
     if kind == "percent":
         return percent(value, 1)
     if kind == "pct100":
-        number = _number(value)
+        number = as_float(value)
         return "–" if number is None else f"{number:.0f} %"
     if kind == "p":
         return p_value(value).removeprefix("p = ").removeprefix("p ")
     if kind == "money":
         return money(value)
-    number = _number(value)
+    number = as_float(value)
     return "–" if number is None else f"{number:,.3g}"
 
 
@@ -784,7 +776,7 @@ def scenario_from_table(scenario: Scenario, table: pd.DataFrame) -> Scenario:
         key = str(row.key)
         if key not in current.index:
             continue
-        numbers = [_number(row.low), _number(row.value), _number(row.high)]
+        numbers = [as_float(row.low), as_float(row.value), as_float(row.high)]
         if any(n is None for n in numbers):
             raise ScenarioError(f"{current.loc[key, 'label']}: every value needs a number.",
                                 "Fill in the value, low and high.")
@@ -808,7 +800,7 @@ def horizon_display(horizon: pd.DataFrame) -> pd.DataFrame:
     estimates, intervals = [], []
     for _, row in horizon.iterrows():
         measure = str(row.get("measure", ""))
-        est, low, high = (_number(row.get(c)) for c in ("estimate", "ci_low", "ci_high"))
+        est, low, high = (as_float(row.get(c)) for c in ("estimate", "ci_low", "ci_high"))
         if measure == "retention":
             estimates.append(percent(est, 1))
             intervals.append(interval(low, high, percent, decimals=1))

@@ -47,6 +47,7 @@ from analysis.survival import (
     FINDINGS_ATTR,
     HorizonRetention,
     bootstrap_retention_difference,
+    format_p,
     kaplan_meier,
     logrank_test,
     retention_at,
@@ -604,7 +605,7 @@ def _yes_no_statistics(
         "measure": DIFFERENCE, "estimate": share_c - share_p, "ci_low": low, "ci_high": high,
         "ci_method": "Newcombe hybrid score (method 10)", "p_value": float(fisher.pvalue),
         "reading": _difference_reading("Retention", share_c, share_p, low, high, level)
-        + f" Fisher's exact test p = {_format_p(float(fisher.pvalue))}.",
+        + f" Fisher's exact test p = {format_p(float(fisher.pvalue))}.",
     }]  # fmt: skip
     left_c, left_p = n_c - kept_c, n_p - kept_p
     if left_c > 0 and left_p > 0:
@@ -624,5 +625,3 @@ def _yes_no_statistics(
     return rows
 
 
-def _format_p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"

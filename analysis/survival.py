@@ -471,7 +471,7 @@ def logrank_test(
     lower = "less" if z < 0 else "more"
     row["reading"] = (
         f"Over follow-up, coached physicians left {lower} often than expected if both groups "
-        f"left at the same rate (log-rank χ² = {z**2:.2f}, p = {_format_p(row['p_value'])})"
+        f"left at the same rate (log-rank χ² = {z**2:.2f}, p = {format_p(row['p_value'])})"
         + ("; this is unlikely to be chance alone." if row["p_value"] < 0.05
            else "; a difference this large could be chance.")
     )  # fmt: skip
@@ -504,7 +504,8 @@ def _logrank_frame(
     return frame
 
 
-def _format_p(p: float) -> str:
+def format_p(p: float) -> str:
+    """A p-value's digits for a sentence: ``< 0.001`` or three decimals."""
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
