@@ -10,7 +10,9 @@ applied before the table is returned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
@@ -48,9 +50,17 @@ def wave_names(responses: pd.DataFrame) -> list[str]:
     return [str(w) for w in pd.unique(wave.dropna())]
 
 
+def wave_text(waves: pd.Series) -> np.ndarray:
+    """``waves.astype(str).to_numpy()``; for categories, one string per category, not per row."""
+    if isinstance(waves.dtype, pd.CategoricalDtype):
+        names = np.append(waves.cat.categories.astype(str).to_numpy(dtype=object), "nan")
+        return names[waves.cat.codes.to_numpy()]  # code -1 (missing) picks "nan", as astype
+    return waves.astype(str).to_numpy()
+
+
 def observed_waves(responses: pd.DataFrame, scored: pd.DataFrame) -> list[str]:
     """Declared waves, in order, at which at least one participant has a score."""
-    present = set(scored[WAVE].astype(str).unique())
+    present = set(pd.unique(wave_text(scored[WAVE])))
     return [w for w in wave_names(responses) if w in present]
 
 
@@ -110,7 +120,16 @@ def levels_of(values: pd.Series) -> list:
 
 def has_comparison_group(responses: pd.DataFrame) -> bool:
     """True when any response belongs to the comparison group."""
-    return GROUP in responses.columns and bool((responses[GROUP] == COMPARISON).any())
+    if GROUP not in responses.columns:
+        return False
+    cache = _PAIRS_CACHE.get()
+    key = (id(responses), "has_comparison_group")
+    if cache is not None and key in cache:
+        return cache[key][1]
+    found = bool((responses[GROUP] == COMPARISON).any())
+    if cache is not None:
+        cache[key] = (responses, found)
+    return found
 
 
 def caveat_applies(responses: pd.DataFrame, by: str, level: object) -> bool:
@@ -186,10 +205,60 @@ def matched_pairs(
     for column in (GROUP, *ATTRIBUTE_COLUMNS, *extra_columns):
         if column in responses.columns and column not in keep and column != outcome_key:
             keep.append(column)
-    wave = responses[WAVE].astype(str)
+    cache = _PAIRS_CACHE.get()
+    key = (id(responses), outcome_key, str(pre_wave), str(post_wave), tuple(keep))
+    if cache is not None and key in cache:
+        return cache[key][1].copy()
+    pairs = _matched_pairs_of(responses, outcome_key, pre_wave, post_wave, keep)
+    if cache is not None:
+        # The frame itself is kept too, so its id cannot be reused while the cache lives.
+        cache[key] = (responses, pairs)
+        return pairs.copy()
+    return pairs
+
+
+# Set only inside :func:`reuse_matched_pairs`; a ContextVar keeps threads (one per
+# dashboard session) apart.
+_PAIRS_CACHE: ContextVar[dict | None] = ContextVar("matched_pairs_cache", default=None)
+
+
+@contextmanager
+def reuse_matched_pairs() -> Iterator[None]:
+    """Within the block, :func:`matched_pairs` computes each (table, outcome, waves) once.
+
+    For callers that run many statistics on one responses table they do not change
+    (:func:`analysis.summary.summarize_program`): each statistic still asks for its pairs,
+    but the merge and sort over every response row happen once per outcome instead of
+    once per statistic; :func:`has_comparison_group` likewise scans the table once.
+    Callers get a copy of the pairs, so changing it cannot affect another caller.
+    """
+    token = _PAIRS_CACHE.set({})
+    try:
+        yield
+    finally:
+        _PAIRS_CACHE.reset(token)
+
+
+def _wave_is(waves: pd.Series, wave: object) -> pd.Series:
+    """``waves.astype(str) == str(wave)``, without building a string per row for categories."""
+    if isinstance(waves.dtype, pd.CategoricalDtype):
+        names = np.append(waves.cat.categories.astype(str).to_numpy(dtype=object), "nan")
+        codes = waves.cat.codes.to_numpy()
+        codes = np.where(codes < 0, names.size - 1, codes)  # missing reads "nan", as astype
+        return pd.Series(np.isin(codes, np.flatnonzero(names == str(wave))), index=waves.index)
+    return waves.astype(str) == str(wave)
+
+
+def _matched_pairs_of(
+    responses: pd.DataFrame,
+    outcome_key: str,
+    pre_wave: str,
+    post_wave: str,
+    keep: list[str],
+) -> pd.DataFrame:
     scored = responses[outcome_key].notna()
-    before = responses.loc[scored & (wave == str(pre_wave)), keep + [outcome_key]]
-    after = responses.loc[scored & (wave == str(post_wave)), keep + [outcome_key]]
+    before = responses.loc[scored & _wave_is(responses[WAVE], pre_wave), keep + [outcome_key]]
+    after = responses.loc[scored & _wave_is(responses[WAVE], post_wave), keep + [outcome_key]]
     for name, rows in ((pre_wave, before), (post_wave, after)):
         repeated = rows[PARTICIPANT_ID].duplicated()
         if repeated.any():
@@ -390,12 +459,13 @@ def pre_post(
     pre_wave, post_wave = resolve_waves(responses, pre_wave, post_wave)
     extra = [by] if by not in (GROUP, *ATTRIBUTE_COLUMNS) else []
     pairs = matched_pairs(responses, outcome.key, pre_wave, post_wave, extra_columns=extra)
-    wave = responses[WAVE].astype(str)
     scored = responses[outcome.key].notna()
-    n_pre_by = responses.loc[scored & (wave == pre_wave)].groupby(by, observed=True)[
-        PARTICIPANT_ID].nunique()
-    n_post_by = responses.loc[scored & (wave == post_wave)].groupby(by, observed=True)[
-        PARTICIPANT_ID].nunique()
+    # Only the two columns counted are taken, not every item column of every row.
+    counted = list(dict.fromkeys([by, PARTICIPANT_ID]))
+    n_pre_by = responses.loc[scored & _wave_is(responses[WAVE], pre_wave), counted].groupby(
+        by, observed=True)[PARTICIPANT_ID].nunique()
+    n_post_by = responses.loc[scored & _wave_is(responses[WAVE], post_wave), counted].groupby(
+        by, observed=True)[PARTICIPANT_ID].nunique()
 
     rows = []
     for level in levels_of(responses[by]):

@@ -22,6 +22,7 @@ from analysis.prepost import (
     matched_pairs,
     observed_waves,
     resolve_waves,
+    wave_text,
     who,
 )
 from analysis.schema import ATTRIBUTE_COLUMNS, GROUP, NO_COMPARISON_CAVEAT, WAVE, Cutoff, Outcome
@@ -113,11 +114,13 @@ def prevalence_by_wave(
     k = resolve_min_cell(k)
     check_columns(responses, outcome.key, by)
     rule = _cutoff_for(outcome, cutoff)
-    scored = responses[responses[outcome.key].notna()]
+    # Only the columns used are taken, not every item column of every row.
+    used = list(dict.fromkeys([by, WAVE, outcome.key]))
+    scored = responses.loc[responses[outcome.key].notna(), used]
     waves = observed_waves(responses, scored)
     meets = rule.applies(scored[outcome.key].astype(float)).astype(bool)
     frame = pd.DataFrame(
-        {by: scored[by].to_numpy(), WAVE: scored[WAVE].astype(str).to_numpy(),
+        {by: scored[by].to_numpy(), WAVE: wave_text(scored[WAVE]),
          "meets": meets.to_numpy()}
     )
     counts = frame.groupby([by, WAVE], observed=True)["meets"].agg(["size", "sum"])

@@ -191,8 +191,10 @@ def _level_labels(column: pd.Series) -> tuple[pd.Series, list[str]]:
         order = [str(c) for c in column.cat.categories]
     else:
         order = sorted({str(v) for v in column.dropna().unique()})
-    text = column.astype(object).where(column.notna(), None)
-    labels = text.map(lambda v: NOT_RECORDED if v is None else str(v))
+    present = column.notna().to_numpy()
+    labels = pd.Series(NOT_RECORDED, index=column.index, dtype=object)
+    # str() of each value, as one vectorised conversion rather than a call per row.
+    labels[present] = column[present].astype(object).astype(str).to_numpy(dtype=object)
     return labels, [*order, NOT_RECORDED]
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.config import resolve_min_cell
 from analysis.group_comparison import compare_groups
 from analysis.multiplicity import add_holm_column
-from analysis.prepost import pre_post
+from analysis.prepost import pre_post, reuse_matched_pairs
 from analysis.prevalence import mcnemar_change, prevalence_by_wave
 from analysis.reliable_change import reliable_change
 from analysis.retention import retention_at_horizon, retention_yes_no
@@ -148,18 +148,20 @@ def summarize_program(
 
     pre_post_tables, comparison_tables, subgroup_tables, trend_tables = [], [], [], []
     prevalence_tables, mcnemar_tables, reliable_tables = [], [], []
-    for outcome in outcomes:
-        pre_post_tables.append(pre_post(responses, outcome, k=k, **pair, **seeded))
-        comparison_tables.append(compare_groups(responses, outcome, k=k, **pair, **seeded))
-        trend_tables.append(wave_means(responses, outcome, k=k))
-        if outcome.reliability is not None:  # single items have no reliability to judge by
-            reliable_tables.append(reliable_change(responses, outcome, k=k, **pair))
-        for attribute in options.subgroup_attributes:
-            if attribute in responses.columns and responses[attribute].notna().any():
-                subgroup_tables.append(forest_table(responses, outcome, attribute, k=k, **pair))
-        if outcome.cutoff is not None:
-            prevalence_tables.append(prevalence_by_wave(responses, outcome, k=k))
-            mcnemar_tables.append(mcnemar_change(responses, outcome, k=k, **pair))
+    # Every statistic below asks for the same matched pairs: build them once per outcome.
+    with reuse_matched_pairs():
+        for outcome in outcomes:
+            pre_post_tables.append(pre_post(responses, outcome, k=k, **pair, **seeded))
+            comparison_tables.append(compare_groups(responses, outcome, k=k, **pair, **seeded))
+            trend_tables.append(wave_means(responses, outcome, k=k))
+            if outcome.reliability is not None:  # single items have no reliability to judge by
+                reliable_tables.append(reliable_change(responses, outcome, k=k, **pair))
+            for attribute in options.subgroup_attributes:
+                if attribute in responses.columns and responses[attribute].notna().any():
+                    subgroup_tables.append(forest_table(responses, outcome, attribute, k=k, **pair))
+            if outcome.cutoff is not None:
+                prevalence_tables.append(prevalence_by_wave(responses, outcome, k=k))
+                mcnemar_tables.append(mcnemar_change(responses, outcome, k=k, **pair))
 
     comparison = _concat(comparison_tables)
     if len(comparison) and "p_value" in comparison.columns:

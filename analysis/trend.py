@@ -16,7 +16,15 @@ from scipy import stats
 
 from analysis.config import resolve_min_cell
 from analysis.disclosure import suppress_small_cells
-from analysis.prepost import check_columns, decimals_for, fmt, levels_of, observed_waves, who
+from analysis.prepost import (
+    check_columns,
+    decimals_for,
+    fmt,
+    levels_of,
+    observed_waves,
+    wave_text,
+    who,
+)
 from analysis.schema import GROUP, WAVE, Outcome
 
 
@@ -56,11 +64,13 @@ def wave_means(
     """
     k = resolve_min_cell(k)
     check_columns(responses, outcome.key, by)
-    scored = responses[responses[outcome.key].notna()]
+    # Only the columns used are taken, not every item column of every row.
+    used = list(dict.fromkeys([by, WAVE, outcome.key]))
+    scored = responses.loc[responses[outcome.key].notna(), used]
     waves = observed_waves(responses, scored)
     values = scored[outcome.key].astype(float)
     frame = pd.DataFrame(
-        {by: scored[by].to_numpy(), WAVE: scored[WAVE].astype(str).to_numpy(),
+        {by: scored[by].to_numpy(), WAVE: wave_text(scored[WAVE]),
          "x": values.to_numpy()}
     )
     summary = frame.groupby([by, WAVE], observed=True)["x"].agg(["size", "mean", "std"])
