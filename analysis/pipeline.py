@@ -9,9 +9,11 @@ are hashed right after reshaping, before anything is scored, kept or cached.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +65,14 @@ class UploadedFile:
     content: bytes
     wave: str | None = None
     sheet: str | None = None
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the name, wave, sheet and bytes, computed once per file: the key
+        under which everything derived from this upload is cached."""
+        hasher = hashlib.sha256(f"{self.name}|{self.wave}|{self.sheet}|".encode())
+        hasher.update(self.content)
+        return hasher.hexdigest()
 
 
 @dataclass(frozen=True)

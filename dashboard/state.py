@@ -57,12 +57,13 @@ class ActiveData:
 
 
 def files_digest(files: tuple[UploadedFile, ...], roster: UploadedFile | None) -> str:
-    """A content hash of the uploads: the cache key for everything derived from them."""
-    digest = hashlib.sha256()
-    for item in (*files, *([roster] if roster else [])):
-        digest.update(f"{item.name}|{item.wave}|{item.sheet}|{len(item.content)}|".encode())
-        digest.update(item.content)
-    return digest.hexdigest()
+    """A content hash of the uploads: the cache key for everything derived from them.
+
+    Each file hashes its bytes once (``UploadedFile.digest``), so a rerun does not
+    re-read a large upload just to find its cached results.
+    """
+    parts = [item.digest for item in (*files, *([roster] if roster else []))]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 @st.cache_data(show_spinner="Loading the sample program…")

@@ -215,3 +215,16 @@ def test_the_sample_program_prepares_without_blocking_findings():
     assert {o.key for o in prepared.program.outcomes} >= {"mbi_ee", "mbi_dp", "uwes9"}
     assert prepared.program.roster is not None and len(prepared.program.roster) == 300
     assert prepared.program.has_comparison
+
+
+def test_uploaded_file_digest_tells_content_and_wave_apart_and_is_stable():
+    import hashlib
+
+    from analysis.pipeline import UploadedFile
+
+    first = UploadedFile("a.csv", b"x,y\n1,2\n", wave="baseline")
+    assert first.digest == first.digest == UploadedFile("a.csv", b"x,y\n1,2\n", "baseline").digest
+    expected = hashlib.sha256(b"a.csv|baseline|None|" + b"x,y\n1,2\n").hexdigest()
+    assert first.digest == expected
+    assert first.digest != UploadedFile("a.csv", b"x,y\n1,3\n", wave="baseline").digest
+    assert first.digest != UploadedFile("a.csv", b"x,y\n1,2\n", wave="12m").digest
