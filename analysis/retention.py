@@ -185,18 +185,24 @@ def _ratio_reading(ratio: float, low: float, high: float, level: float, when: st
     )
 
 
+def _whole_people(nnt: float) -> int:
+    """An NNT rounded up to a whole person (Altman 1998), ignoring float noise:
+    1 / 0.04 is 25.000000000000004 in floating point, and must read 25, not 26."""
+    return math.ceil(round(nnt, 9))
+
+
 def _nnt_reading(nnt: NumberNeededToTreat, level: float, when: str) -> str:
     if np.isinf(nnt.estimate):
         head = "Retention was the same in both groups, so the number needed to treat is infinite"
     elif nnt.estimate > 0:
         head = (
             # Altman (1998) rounds an NNT up to the next whole person.
-            f"About {math.ceil(nnt.estimate):,} physicians would need to be coached for one "
+            f"About {_whole_people(nnt.estimate):,} physicians would need to be coached for one "
             f"more to stay {when}"
         )
     else:
         head = (
-            f"Coaching {math.ceil(abs(nnt.estimate)):,} physicians went with one more "
+            f"Coaching {_whole_people(abs(nnt.estimate)):,} physicians went with one more "
             f"leaving {when} (number needed to harm)"
         )
     tail = "; the interval includes no effect." if nnt.ci_includes_infinity else "."

@@ -346,3 +346,14 @@ def test_horizon_never_exposes_a_small_group_and_ignores_row_order(rows, k, seed
             assert table[table["group"] == "coached vs comparison"]["estimate"].isna().all()
     shuffled = roster.sample(frac=1, random_state=seed).reset_index(drop=True)
     pd.testing.assert_frame_equal(table, retention_at_horizon(shuffled, horizon_months=6, k=k))
+
+
+def test_nnt_reading_rounds_up_to_whole_physicians_without_float_noise():
+    from analysis.retention import _nnt_reading, number_needed_to_treat
+
+    # 1 / 0.04 is 25.000000000000004 in floating point: the reading must say 25.
+    nnt = number_needed_to_treat(0.96 - 0.92, 0.02, 0.06)
+    assert "About 25 physicians" in _nnt_reading(nnt, 0.95, "within 12 months")
+    # Altman (1998): an NNT of 24.2 is reported as 25.
+    assert "About 25 physicians" in _nnt_reading(
+        number_needed_to_treat(1 / 24.2, 0.02, 0.06), 0.95, "within 12 months")
