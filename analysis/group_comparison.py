@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
-from scipy import stats
+from scipy import linalg, stats
 
 from analysis.config import resolve_min_cell
 from analysis.disclosure import suppress_small_cells
@@ -317,6 +316,39 @@ def _is_categorical(series: pd.Series) -> bool:
     return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
 
 
+@dataclass(frozen=True)
+class _Coefficient:
+    """One OLS coefficient with its standard error and residual degrees of freedom."""
+
+    estimate: float
+    se: float
+    df: float
+    full_rank: bool
+
+
+def _least_squares(design: np.ndarray, y: np.ndarray, term: int) -> _Coefficient | None:
+    """OLS coefficient ``term`` of y on ``design``; None when no residual df is left.
+
+    β = R⁻¹Qᵀy from the QR factorisation X = QR; σ² = ‖y − Xβ‖²/(n − p);
+    SE(β_k) = σ·√[(XᵀX)⁻¹]_kk = σ·‖row k of R⁻¹‖ (Seber & Lee 2003, Linear Regression
+    Analysis, §3.3 and §11.1). The rank is judged as statsmodels and numpy do (SVD).
+    """
+    n, width = design.shape
+    rank = int(np.linalg.matrix_rank(design))
+    if n - rank < 1:
+        return None
+    if rank < width:
+        return _Coefficient(float("nan"), float("nan"), float(n - rank), full_rank=False)
+    q, r = np.linalg.qr(design)
+    beta = linalg.solve_triangular(r, q.T @ y)
+    residuals = y - design @ beta
+    df = n - width
+    sigma2 = float(residuals @ residuals) / df
+    r_inverse = linalg.solve_triangular(r, np.eye(width))
+    se = float(np.sqrt(sigma2 * np.dot(r_inverse[term], r_inverse[term])))
+    return _Coefficient(float(beta[term]), se, float(df), full_rank=True)
+
+
 def _ancova(
     pairs: pd.DataFrame, covariates: Sequence[str], outcome: Outcome, waves: WavePair,
     confidence_level: float,
@@ -331,26 +363,25 @@ def _ancova(
     n2 = int((usable[GROUP] == COMPARISON).sum())
     base = {"method": METHOD_ANCOVA, "n_coached": n1, "n_comparison": n2, "unit": outcome.unit}
 
-    # Columns renamed so any user column name is safe inside a model formula.
-    frame = pd.DataFrame({
-        "post": usable["post"].to_numpy(float),
-        "pre": usable["pre"].to_numpy(float),
-        # Categoricals let the formula engine use codes instead of checking every string.
-        "arm": pd.Categorical(usable[GROUP].astype(str), categories=[COMPARISON, COACHED]),
-    })
-    terms = ["pre", 'C(arm, Treatment("comparison"))']
-    for index, name in enumerate(covariates):
+    post = usable["post"].to_numpy(float)
+    pre = usable["pre"].to_numpy(float)
+    coached = (usable[GROUP] == COACHED).to_numpy(float)
+    # Design: intercept, baseline, coached indicator (comparison is the reference), then
+    # each covariate: numeric as-is, categorical as indicators with its first level dropped.
+    columns = [np.ones_like(pre), pre, coached]
+    for name in covariates:
         column = usable[name]
-        alias = f"covariate_{index}"
         if column.nunique(dropna=True) < 2:
             notes.append(f"The covariate '{name}' has a single value here and was left out.")
             continue
         if _is_categorical(column):
-            frame[alias] = pd.Categorical(column.astype(str).to_numpy())
-            terms.append(f"C({alias})")
+            levels = pd.Categorical(column.astype(str).to_numpy())
+            codes = levels.codes
+            columns.extend(
+                (codes == level).astype(float) for level in range(1, len(levels.categories))
+            )
         else:
-            frame[alias] = column.to_numpy(float)
-            terms.append(alias)
+            columns.append(column.to_numpy(float))
 
     def not_estimable(reason: str) -> _Estimate:
         note = " ".join([reason, *notes])
@@ -358,8 +389,7 @@ def _ancova(
 
     if n1 < 2 or n2 < 2:
         return not_estimable("Each group needs at least two matched participants.")
-    pre1 = frame.loc[frame["arm"] == COACHED, "pre"].to_numpy()
-    pre2 = frame.loc[frame["arm"] == COMPARISON, "pre"].to_numpy()
+    pre1, pre2 = pre[coached == 1], pre[coached == 0]
     pooled_baseline_sd = float(np.sqrt(
         ((n1 - 1) * pre1.var(ddof=1) + (n2 - 1) * pre2.var(ddof=1)) / (n1 + n2 - 2)
     ))
@@ -367,22 +397,18 @@ def _ancova(
         return not_estimable("Everyone had the same baseline score, so there is nothing to "
                              "adjust for; see the difference in mean change.")
 
-    model = smf.ols("post ~ " + " + ".join(terms), data=frame)
-    if model.df_resid < 1:  # also computes model.rank
+    fit = _least_squares(np.column_stack(columns), post, term=2)
+    if fit is None:
         return not_estimable("There are too few participants for the number of covariates.")
-    if model.rank < model.exog.shape[1]:
+    if not fit.full_rank:
         return not_estimable("The covariates are confounded with group or baseline (for "
                              "example a site where everyone was coached); drop one of them.")
-    # Full rank, so the QR solution is exact and cheaper than the default pseudo-inverse.
-    fit = model.fit(method="qr")
-    term = next(name for name in fit.params.index if name.startswith("C(arm"))
-    estimate = float(fit.params[term])
-    se = float(fit.bse[term])
-    df = float(fit.df_resid)
+    estimate, se, df = fit.estimate, fit.se, fit.df
     if not (np.isfinite(se) and se > 0):
         return not_estimable("The model fits the data exactly, so it gives no uncertainty.")
-    low, high = (float(v) for v in fit.conf_int(alpha=1 - confidence_level).loc[term])
-    p = float(fit.pvalues[term])
+    margin = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
+    low, high = estimate - margin, estimate + margin
+    p = float(2 * stats.t.sf(abs(estimate / se), df))
     places = _decimals(outcome)
     adjusted_for = "baseline" + (
         " and " + ", ".join(c for c in covariates) if covariates else ""

@@ -464,3 +464,31 @@ def test_no_row_with_a_count_below_k_exposes_a_statistic(n_coached, n_comparison
             assert result["suppressed"]
             assert all(pd.isna(result[c]) for c in STATISTICS)
         assert all(pd.isna(c) or c >= k or c == 0 for c in counts)
+
+
+def test_ancova_with_a_covariate_confounded_with_group_says_so_instead_of_estimating():
+    responses, pre, post, groups = simulated(seed=10)
+    responses["unit"] = np.where(responses["group"] == "coached", "ward A", "ward B")
+    result = row(compare_groups(responses, EXHAUSTION, covariates=["unit"], n_resamples=200),
+                 METHOD_ANCOVA)
+    assert pd.isna(result["estimate"]) and pd.isna(result["se"])
+    assert "confounded with group" in result["note"]
+
+
+def test_ancova_numeric_and_categorical_designs_match_statsmodels_formula_ols():
+    import statsmodels.formula.api as smf
+
+    responses, pre, post, groups = simulated(seed=11)
+    baseline = responses[responses["wave"] == "baseline"].reset_index(drop=True)
+    frame = pd.DataFrame({"post": post, "pre": pre, "coached": groups == "coached",
+                          "site": baseline["site"], "years": baseline["years"]})
+    fit = smf.ols("post ~ pre + coached + C(site) + years", data=frame).fit()
+    result = row(
+        compare_groups(responses, EXHAUSTION, covariates=["site", "years"], n_resamples=200),
+        METHOD_ANCOVA,
+    )
+    low, high = fit.conf_int().loc["coached[T.True]"]
+    assert result["estimate"] == pytest.approx(fit.params["coached[T.True]"], rel=1e-10)
+    assert result["se"] == pytest.approx(fit.bse["coached[T.True]"], rel=1e-10)
+    assert (result["ci_low"], result["ci_high"]) == pytest.approx((low, high), rel=1e-10)
+    assert result["p_value"] == pytest.approx(fit.pvalues["coached[T.True]"], rel=1e-8)
