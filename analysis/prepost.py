@@ -256,6 +256,63 @@ def _matched_pairs_of(
     post_wave: str,
     keep: list[str],
 ) -> pd.DataFrame:
+    both_waves = _people_at_both_waves(responses, pre_wave, post_wave, keep)
+    if both_waves is None:
+        return _matched_pairs_by_merge(responses, outcome_key, pre_wave, post_wave, keep)
+    table, pre_row, post_row = both_waves
+    scores = responses[outcome_key]
+    scored = scores.notna().to_numpy()
+    values = scores.to_numpy()
+    matched = scored[pre_row] & scored[post_row]
+    pairs = table.loc[matched].reset_index(drop=True)
+    pairs[PRE] = pd.Series(values[pre_row[matched]]).astype(float)
+    pairs[POST] = pd.Series(values[post_row[matched]]).astype(float)
+    pairs[CHANGE] = pairs[POST] - pairs[PRE]
+    return pairs
+
+
+def _people_at_both_waves(
+    responses: pd.DataFrame, pre_wave: str, post_wave: str, keep: list[str]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """Everyone with a row at both waves, by participant, with the positions of the rows.
+
+    The merge and the sort on participant codes do not depend on the outcome, so within
+    :func:`reuse_matched_pairs` they run once for all outcomes; each outcome then keeps
+    the participants scored at both rows. None when a participant has two rows at one
+    wave (then the outcome's own scored rows decide, by :func:`_matched_pairs_by_merge`).
+    """
+    cache = _PAIRS_CACHE.get()
+    key = (id(responses), "both waves", str(pre_wave), str(post_wave), tuple(keep))
+    if cache is not None and key in cache:
+        return cache[key][1]
+    positions = np.arange(len(responses))
+    sides = []
+    for wave in (pre_wave, post_wave):
+        at_wave = _wave_is(responses[WAVE], wave).to_numpy()
+        rows = responses.loc[at_wave, keep].reset_index(drop=True)
+        rows["_row"] = positions[at_wave]
+        sides.append(rows)
+    found = None
+    if not any(rows[PARTICIPANT_ID].duplicated().any() for rows in sides):
+        table = sides[0].merge(
+            sides[1], on=PARTICIPANT_ID, how="inner", suffixes=("", "_post"), sort=False
+        )
+        for column in keep[1:]:
+            table[column] = table[column].where(table[column].notna(), table[f"{column}_post"])
+        table = table.sort_values(PARTICIPANT_ID, kind="stable").reset_index(drop=True)
+        found = (table[keep], table["_row"].to_numpy(), table["_row_post"].to_numpy())
+    if cache is not None:
+        cache[key] = (responses, found)
+    return found
+
+
+def _matched_pairs_by_merge(
+    responses: pd.DataFrame,
+    outcome_key: str,
+    pre_wave: str,
+    post_wave: str,
+    keep: list[str],
+) -> pd.DataFrame:
     scored = responses[outcome_key].notna()
     before = responses.loc[scored & _wave_is(responses[WAVE], pre_wave), keep + [outcome_key]]
     after = responses.loc[scored & _wave_is(responses[WAVE], post_wave), keep + [outcome_key]]

@@ -12,7 +12,7 @@ from scipy import stats
 from analysis.bootstrap import g_av_interval
 from analysis.effect_sizes import cohens_dz
 from analysis.errors import DisclosureSettingError, UserFacingError
-from analysis.prepost import matched_pairs, pre_post
+from analysis.prepost import matched_pairs, pre_post, reuse_matched_pairs
 from analysis.schema import NO_COMPARISON_CAVEAT, Outcome
 
 EXHAUSTION = Outcome("ee", "Emotional exhaustion (MBI-HSS)", False, 0, 54)
@@ -184,3 +184,46 @@ def test_row_order_does_not_change_results_and_runs_repeat_exactly(seed, shuffle
     first = pre_post(data, EXHAUSTION, n_resamples=200, seed=1)
     shuffled = data.sample(frac=1.0, random_state=shuffle_seed)
     pd.testing.assert_frame_equal(first, pre_post(shuffled, EXHAUSTION, n_resamples=200, seed=1))
+
+
+def _pairs_by_hand(data: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Reference: merge the scored baseline and 12m rows, attributes from baseline first."""
+    scored = data[data[key].notna()]
+    before = scored[scored["wave"] == "baseline"]
+    after = scored[scored["wave"] == "12m"]
+    merged = before.merge(after, on="participant_id", suffixes=("", "_post"))
+    return pd.DataFrame({
+        "participant_id": merged["participant_id"],
+        "group": merged["group"],
+        "site": merged["site"].fillna(merged["site_post"]),
+        "pre": merged[key].astype(float),
+        "post": merged[f"{key}_post"].astype(float),
+    }).sort_values("participant_id").reset_index(drop=True)
+
+
+def test_pairs_shared_across_outcomes_equal_each_outcomes_own_merge():
+    data = simulated(n_coached=30, n_comparison=25, seed=4, dropouts={"coached": 5})
+    rng = np.random.default_rng(4)
+    data["rating"] = rng.integers(1, 11, len(data)).astype(float)
+    data.loc[rng.random(len(data)) < 0.2, "rating"] = np.nan  # skipped: pairs differ by outcome
+    data.loc[(data["wave"] == "baseline") & (rng.random(len(data)) < 0.3), "site"] = None
+    data = data.sample(frac=1, random_state=5).reset_index(drop=True)  # rows in no order
+    with reuse_matched_pairs():
+        shared = {key: matched_pairs(data, key, "baseline", "12m") for key in ("ee", "rating")}
+    for key, pairs in shared.items():
+        expected = _pairs_by_hand(data, key)
+        pd.testing.assert_frame_equal(
+            pairs[["participant_id", "group", "site", "pre", "post"]], expected,
+            check_exact=True)
+        np.testing.assert_array_equal(pairs["change"], expected["post"] - expected["pre"])
+    assert len(shared["rating"]) < len(shared["ee"])
+
+
+def test_a_second_unscored_row_at_a_wave_does_not_block_the_pairs():
+    data = simulated(seed=6)
+    extra = data.iloc[[0]].assign(ee=np.nan)  # a second baseline row without this score
+    data = pd.concat([data, extra], ignore_index=True)
+    with reuse_matched_pairs():
+        pairs = matched_pairs(data, "ee", "baseline", "12m")
+    pd.testing.assert_frame_equal(pairs[["participant_id", "group", "site", "pre", "post"]],
+                                  _pairs_by_hand(data, "ee"), check_exact=True)
