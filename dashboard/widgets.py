@@ -8,7 +8,9 @@ import streamlit as st
 from analysis.config import min_cell_floor
 from analysis.disclosure import SUPPRESSED_COLUMN
 from analysis.exports import export_ready
+from analysis.report import outcome_of
 from analysis.schema import Outcome
+from analysis.summary import ProgramSummary
 from dashboard import state
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -52,14 +54,6 @@ def sidebar() -> None:
         )
 
 
-def selected_outcome(outcomes: tuple[Outcome, ...]) -> Outcome | None:
-    key = st.session_state.get(state.OUTCOME)
-    for outcome in outcomes:
-        if outcome.key == key:
-            return outcome
-    return outcomes[0] if outcomes else None
-
-
 def data_banner(data: state.ActiveData) -> None:
     """Say plainly whether the page shows the bundled sample or the user's own data."""
     if data.is_sample:
@@ -99,6 +93,16 @@ def safe_table(table: pd.DataFrame, k: int, columns: dict[str, str] | None = Non
 
 TONE_ICON = {"good": ":material/trending_up:", "bad": ":material/warning:",
              "neutral": ":material/remove:"}
+
+
+def chosen_outcome(summary: ProgramSummary) -> Outcome:
+    """The sidebar's outcome in this summary; stops the page with a pointer to **Data**
+    when no outcome could be scored."""
+    outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
+    if outcome is None:
+        st.error("No outcome could be scored in these data: open **Data** to map your survey.")
+        st.stop()
+    return outcome
 
 
 def page_start(title: str) -> state.ActiveData:

@@ -5,16 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import figures
-from analysis.report import outcome_of
 from analysis.summary import SUBGROUP_ATTRIBUTES
 from dashboard import state, widgets
 
 data = widgets.page_start("Groups & cohorts: who changed, and compared with whom?")
 summary = state.current_summary(data)
-outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
-if outcome is None:
-    st.error("No outcome could be scored in these data: open **Data** to map your survey.")
-    st.stop()
+outcome = widgets.chosen_outcome(summary)
 k = summary.k
 
 st.subheader("Coached compared with the comparison group")

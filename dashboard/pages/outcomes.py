@@ -5,15 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import figures
-from analysis.report import outcome_of
 from dashboard import state, widgets
 
 data = widgets.page_start("Outcomes: how much did scores change?")
 summary = state.current_summary(data)
-outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
-if outcome is None:
-    st.error("No outcome could be scored in these data: open **Data** to map your survey.")
-    st.stop()
+outcome = widgets.chosen_outcome(summary)
 k = summary.k
 pair = f"{summary.pre_wave} to {summary.post_wave}"
 widgets.no_comparison_warning(summary.has_comparison)

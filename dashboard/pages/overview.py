@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.report import key_findings, outcome_of, overview_kpis
+from analysis.report import key_findings, overview_kpis
 from dashboard import state, widgets
 
 data = widgets.page_start("Coaching program: the results at a glance")
 summary = state.current_summary(data)
-outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
+outcome = widgets.chosen_outcome(summary)
 roi = state.current_roi(summary, data)
-
-if outcome is None:
-    st.error("No outcome could be scored in these data: open **Data** to map your survey.")
-    st.stop()
 
 st.caption(
     f"{outcome.label}, {summary.pre_wave} to {summary.post_wave}; minimum group size "
