@@ -11,16 +11,8 @@ import pytest
 
 from analysis import cli_roi
 from analysis.roi_scenario import load_scenario
+from tests.analysis.test_roi_scenario import SUMMARY  # the same summary.json contract
 
-SUMMARY = {
-    "retention": {"horizon_months": 12, "n_coached": 150, "n_comparison": 148,
-                  "retention_coached": 0.95, "retention_comparison": 0.91, "difference": 0.04,
-                  "difference_ci": [-0.01, 0.09], "suppressed": False},
-    "burnout_prevalence": {"outcome": "miniz1_burnout", "condition": "burned out",
-                           "coached_pre": 0.48, "coached_post": 0.36, "n_coached": 100,
-                           "suppressed": False},
-    "has_comparison": True,
-}
 OUTPUTS = ("costs.csv", "benefits.csv", "headline.csv", "monte_carlo_summary.csv",
            "tornado.csv", "two_way.csv", "scenario.json")
 
