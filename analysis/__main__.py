@@ -15,9 +15,9 @@ import argparse
 import importlib
 import sys
 
-from analysis.errors import UserFacingError
+from analysis.model.errors import UserFacingError
 
-COMMAND_MODULES = ("analysis.cli_validate", "analysis.cli_summarize", "analysis.cli_roi")
+COMMAND_MODULES = ("analysis.cli.validate", "analysis.cli.summarize", "analysis.cli.roi")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,7 @@ def measure(responses: Path, roster: Path, repeats: int, timeout: float = 3600) 
     """Cold first run and warm reruns of the Outcomes page, with what the page showed."""
     from streamlit.testing.v1 import AppTest
 
-    from analysis.pipeline import UploadedFile
+    from analysis.intake.ingest.upload import UploadedFile
     from dashboard import state
 
     app = AppTest.from_file(str(APP), default_timeout=timeout)

@@ -4,16 +4,16 @@ Steps, in the order the dashboard runs them (methods §1, §8):
 
 * ``bare read`` — ``pandas.read_csv(path, engine="pyarrow")``: the yardstick every
   other time is divided by, so results compare across machines.
-* ``read`` — :func:`analysis.pipeline.ingest_files` on the uploaded bytes.
+* ``read`` — :func:`analysis.intake.pipeline.ingest_files` on the uploaded bytes.
 * ``map & pseudonymise`` — suggested mapping, identifier scan, reshaping to the long
   form, keyed hashing of participant codes.
-* ``score`` — :func:`analysis.scoring.score_responses` for every scale.
-* ``validate`` — :func:`analysis.validation.validate_responses`.
-* ``prepare (end to end)`` — :func:`analysis.pipeline.prepare_program`, survey and
+* ``score`` — :func:`analysis.intake.scoring.score_responses` for every scale.
+* ``validate`` — :func:`analysis.intake.validation.validate_responses`.
+* ``prepare (end to end)`` — :func:`analysis.intake.pipeline.prepare_program`, survey and
   roster: everything above in one call, as the dashboard makes it.
-* ``summary`` — :func:`analysis.summary.summarize_program` plus ``summary_json``:
+* ``summary`` — :func:`analysis.stats.summary.summarize_program` plus ``summary_json``:
   everything ``python -m analysis summarize`` computes, bootstrap included.
-* ``ROI Monte Carlo`` — :func:`analysis.roi_uncertainty.monte_carlo` on the scenario
+* ``ROI Monte Carlo`` — :func:`analysis.roi.uncertainty.monte_carlo` on the scenario
   that ``summary.json`` implies, with the retention bootstrap draws as the effect.
 """
 
@@ -24,16 +24,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.mapping import resolve_scales, suggest_mapping
-from analysis.pipeline import UploadedFile, ingest_files, prepare_program
-from analysis.privacy import find_identifiers, pseudonymise_ids
-from analysis.reshape import apply_mapping
-from analysis.roi_scenario import scenario_from_summary
-from analysis.roi_uncertainty import monte_carlo
-from analysis.schema import PARTICIPANT_ID
-from analysis.scoring import score_responses
-from analysis.summary import SummaryOptions, summarize_program, summary_json
-from analysis.validation import validate_responses
+from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.mapping.apply import apply_mapping
+from analysis.intake.mapping.model import resolve_scales
+from analysis.intake.mapping.suggest import suggest_mapping
+from analysis.intake.pipeline import ingest_files, prepare_program
+from analysis.intake.privacy import find_identifiers, pseudonymise_ids
+from analysis.intake.scoring import score_responses
+from analysis.intake.validation import validate_responses
+from analysis.model.schema import PARTICIPANT_ID
+from analysis.roi.scenario import scenario_from_summary
+from analysis.roi.uncertainty import monte_carlo
+from analysis.stats.summary import SummaryOptions, summarize_program, summary_json
 from benchmarks.measure import Timing, peak_rss_mb, time_step
 from benchmarks.peers import export_pairs
 from benchmarks.synthetic import SyntheticProgram, write_program

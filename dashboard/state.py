@@ -17,19 +17,29 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis.config import min_cell_floor
-from analysis.figures import EstimationGroup, estimation_data, wave_distribution
-from analysis.mapping import mapping_from_json
-from analysis.pipeline import PreparedProgram, UploadedFile, load_sample_program, prepare_program
-from analysis.report import (
+from analysis.intake.mapping.serialise import mapping_from_json
+from analysis.intake.pipeline import (
+    PreparedProgram,
+    UploadedFile,
+    load_sample_program,
+    prepare_program,
+)
+from analysis.model.config import min_cell_floor
+from analysis.model.schema import ProgramData
+from analysis.present.figures import EstimationGroup, estimation_data, wave_distribution
+from analysis.present.report import (
     RoiResults,
     default_scenario,
     roi_results,
     scenario_with_program_effects,
 )
-from analysis.roi_scenario import Scenario, dump_scenario, load_scenario
-from analysis.schema import ProgramData
-from analysis.summary import ProgramSummary, SummaryOptions, filter_responses, summarize_program
+from analysis.roi.scenario import Scenario, dump_scenario, load_scenario
+from analysis.stats.summary import (
+    ProgramSummary,
+    SummaryOptions,
+    filter_responses,
+    summarize_program,
+)
 
 UPLOADS = "uploads"  # tuple[UploadedFile, ...]
 ROSTER = "roster_upload"  # UploadedFile | None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.config import min_cell_floor
-from analysis.disclosure import SUPPRESSED_COLUMN
-from analysis.exports import export_ready
-from analysis.report import outcome_of
-from analysis.schema import Outcome
-from analysis.summary import ProgramSummary
+from analysis.model.config import min_cell_floor
+from analysis.model.disclosure import SUPPRESSED_COLUMN
+from analysis.model.schema import NO_COMPARISON_CAVEAT, Outcome
+from analysis.present.exports import export_ready
+from analysis.present.report import outcome_of
+from analysis.present.report import people_table as formatted_people_table
+from analysis.stats.summary import ProgramSummary
 from dashboard import state
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
@@ -122,9 +123,7 @@ def withheld_help(k: int) -> str:
 def people_table(table: pd.DataFrame, columns: dict[str, tuple[str, str]], k: int,
                  key: str | None = None) -> None:
     """A result table formatted for people; count columns explain "< k" in a tooltip."""
-    from analysis.report import people_table as formatted
-
-    shown = formatted(table, columns, k)
+    shown = formatted_people_table(table, columns, k)
     if shown.empty:
         st.caption("No rows to show.")
         return
@@ -167,6 +166,4 @@ def finding_box(finding) -> None:
 
 def no_comparison_warning(has_comparison: bool) -> None:
     if not has_comparison:
-        from analysis.schema import NO_COMPARISON_CAVEAT
-
         st.warning(NO_COMPARISON_CAVEAT, icon=":material/compare_arrows:")

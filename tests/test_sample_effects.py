@@ -14,9 +14,9 @@ import sys
 
 import pytest
 
-from analysis.pipeline import load_sample_program
-from analysis.schema import COACHED, COMPARISON
-from analysis.summary import SummaryOptions, summarize_program
+from analysis.intake.pipeline import load_sample_program
+from analysis.model.schema import COACHED, COMPARISON
+from analysis.stats.summary import SummaryOptions, summarize_program
 from tests.conftest import REPO_ROOT
 
 EE_CHANGE = {COACHED: -5.0, COMPARISON: 1.5}  # Dyrbye et al. 2019, the calibration targets

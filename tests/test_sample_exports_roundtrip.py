@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.mapping import mapping_from_json
-from analysis.pipeline import SAMPLE_DATA, UploadedFile, prepare_program
+from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.mapping.serialise import mapping_from_json
+from analysis.intake.pipeline import SAMPLE_DATA, prepare_program
 
 KEY = b"sample-round-trip-key-0123456789"
 WAVES = ("baseline", "6m", "12m")

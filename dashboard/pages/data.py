@@ -8,16 +8,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from analysis.errors import UserFacingError
-from analysis.findings import findings_table
-from analysis.instruments import all_scales
-from analysis.mapping import (
-    ScaleMapping,
-    custom_scale_from_definition,
-    mapping_from_json,
-    mapping_to_json,
-)
-from analysis.mapping_editor import (
+from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.instruments import all_scales
+from analysis.intake.mapping.editor import (
     NOT_USED,
     mapped_scale_keys,
     mapping_from_rows,
@@ -25,7 +18,11 @@ from analysis.mapping_editor import (
     use_as_options,
     wave_from_file_name,
 )
-from analysis.pipeline import UploadedFile, ingest_files
+from analysis.intake.mapping.model import ScaleMapping, custom_scale_from_definition
+from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
+from analysis.intake.pipeline import ingest_files
+from analysis.model.errors import UserFacingError
+from analysis.model.findings import findings_table
 from dashboard import state
 
 SURVEY_TYPES = ["csv", "tsv", "txt", "xlsx"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.exports import html_report, table_to_csv, workbook_bytes
-from analysis.mapping import mapping_to_json
-from analysis.report import (
+from analysis.intake.mapping.serialise import mapping_to_json
+from analysis.present.exports import html_report, table_to_csv, workbook_bytes
+from analysis.present.report import (
     TABLE_DESCRIPTIONS,
     RoiResults,
     methods_rows,
@@ -15,8 +15,8 @@ from analysis.report import (
     report_sections,
     workbook_tables,
 )
-from analysis.roi_scenario import dump_scenario
-from analysis.summary import ProgramSummary
+from analysis.roi.scenario import dump_scenario
+from analysis.stats.summary import ProgramSummary
 from dashboard import state, widgets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

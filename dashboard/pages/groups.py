@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import figures
-from analysis.summary import SUBGROUP_ATTRIBUTES
+from analysis.present import figures
+from analysis.stats.summary import SUBGROUP_ATTRIBUTES
 from dashboard import state, widgets
 
 data = widgets.page_start("Groups & cohorts: who changed, and compared with whom?")

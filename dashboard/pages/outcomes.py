@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import figures
+from analysis.present import figures
 from dashboard import state, widgets
 
 data = widgets.page_start("Outcomes: how much did scores change?")

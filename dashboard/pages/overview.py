@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.report import key_findings, overview_kpis
+from analysis.present.report import key_findings, overview_kpis
 from dashboard import state, widgets
 
 data = widgets.page_start("Coaching program: the results at a glance")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import figures
-from analysis.formatting import percent
-from analysis.report import horizon_display, retention_row
+from analysis.present import figures
+from analysis.present.formatting import percent
+from analysis.present.report import horizon_display, retention_row
 from dashboard import state, widgets
 
 data = widgets.page_start("Retention: did coached physicians stay?")

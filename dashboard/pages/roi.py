@@ -7,12 +7,12 @@ from pathlib import PurePath
 
 import streamlit as st
 
-from analysis import figures
-from analysis.errors import ScenarioError
-from analysis.formatting import money, percent
-from analysis.report import roi_summary_row, scenario_from_table, scenario_with_choices
-from analysis.roi import format_people
-from analysis.roi_scenario import (
+from analysis.model.errors import ScenarioError
+from analysis.present import figures
+from analysis.present.formatting import money, percent
+from analysis.present.report import roi_summary_row, scenario_from_table, scenario_with_choices
+from analysis.roi.model import format_people
+from analysis.roi.scenario import (
     BENEFIT_VIEWS,
     COST_MODELS,
     assumptions_table,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.pipeline import load_sample_program
-from analysis.summary import summarize_program
+from analysis.intake.pipeline import load_sample_program
+from analysis.stats.summary import summarize_program
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = str(REPO_ROOT / "dashboard" / "app.py")

@@ -11,11 +11,12 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.formatting import score
-from analysis.mapping import mapping_from_json
-from analysis.pipeline import UploadedFile, prepare_program
-from analysis.report import default_scenario, roi_results
-from analysis.summary import summarize_program
+from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.mapping.serialise import mapping_from_json
+from analysis.intake.pipeline import prepare_program
+from analysis.present.formatting import score
+from analysis.present.report import default_scenario, roi_results
+from analysis.stats.summary import summarize_program
 from tests.dashboard.conftest import (
     PAGES,
     SAMPLE,

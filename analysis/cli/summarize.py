@@ -1,0 +1,105 @@
+"""``python -m analysis summarize``: every table the dashboard shows, as files.
+
+Writes one CSV per table (pre/post, group comparison, subgroups, trend, prevalence,
+reliable change, retention), ``summary.json`` and the bootstrap draws of the retention
+difference (``retention_difference_draws.csv``, aggregate statistics only), then prints
+a short plain-language summary. Same numbers as the dashboard: both call
+:func:`analysis.stats.summary.summarize_program`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.mapping.serialise import mapping_from_json
+from analysis.intake.pipeline import prepare_program
+from analysis.model.findings import has_blocking
+from analysis.present.exports import table_to_csv
+from analysis.stats.summary import SummaryOptions, summarize_program, summary_json
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "summarize",
+        help="compute every summary table and write them as CSV files plus summary.json",
+        description="Compute pre/post change, group comparisons, subgroups, trend, "
+        "prevalence, reliable change and retention for survey exports.",
+    )
+    parser.add_argument("responses", nargs="+", type=Path, metavar="RESPONSES",
+                        help="survey export(s): one long file, or one file per wave")
+    parser.add_argument("--wave", action="append", default=[], metavar="NAME",
+                        help="the wave of each RESPONSES file, in the same order "
+                        "(for one-file-per-wave exports)")
+    parser.add_argument("--roster", type=Path, help="roster with start and exit dates")
+    parser.add_argument("--mapping", type=Path, help="a saved column mapping (JSON)")
+    parser.add_argument("--min-cell", type=int, default=None, metavar="K",
+                        help="minimum group size (may raise, never lower, the deployment's)")
+    parser.add_argument("--pre-wave", help="first wave of the comparison (default: first)")
+    parser.add_argument("--post-wave", help="second wave of the comparison (default: last)")
+    parser.add_argument("--horizon-months", type=float, default=12.0,
+                        help="retention horizon in months (default 12)")
+    parser.add_argument("--drop", action="append", default=[], metavar="COLUMN",
+                        help="drop an identifier column before analysis (repeatable)")
+    parser.add_argument("--resamples", type=int, default=5000,
+                        help="bootstrap resamples for effect-size intervals (default 5000)")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the tables")
+    parser.set_defaults(func=run)
+
+
+def _read(path: Path, wave: str | None = None) -> UploadedFile:
+    try:
+        return UploadedFile(name=path.name, content=path.read_bytes(), wave=wave)
+    except OSError as error:
+        raise SystemExit(f"error: cannot read {path}: {error.strerror}") from error
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.wave and len(args.wave) != len(args.responses):
+        print("error: give one --wave per RESPONSES file, or none", file=sys.stderr)
+        return 2
+    try:
+        waves = args.wave or [None] * len(args.responses)
+        files = [_read(path, wave) for path, wave in zip(args.responses, waves, strict=True)]
+        roster = _read(args.roster) if args.roster else None
+        mapping = mapping_from_json(args.mapping.read_text("utf-8")) if args.mapping else None
+    except SystemExit as error:
+        print(error, file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot read the mapping: {error.strerror}", file=sys.stderr)
+        return 2
+
+    prepared = prepare_program(files, mapping, roster=roster, drop_columns=args.drop)
+    if prepared.program is None or has_blocking(prepared.findings):
+        print("The data cannot be analysed yet:", file=sys.stderr)
+        for finding in prepared.findings:
+            if finding.severity == "blocking":
+                print(f"  - {finding.where}: {finding.what} {finding.fix}".rstrip(),
+                      file=sys.stderr)
+        return 1
+
+    options = SummaryOptions(
+        pre_wave=args.pre_wave, post_wave=args.post_wave, k=args.min_cell,
+        n_resamples=args.resamples, horizon_months=args.horizon_months,
+    )
+    summary = summarize_program(prepared.program, options)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, table in summary.tables().items():
+        (args.out / f"{name}.csv").write_bytes(table_to_csv(table, summary.k))
+    document = summary_json(summary)
+    (args.out / "summary.json").write_text(json.dumps(document, indent=2), "utf-8")
+    if summary.retention_difference_draws is not None:
+        draws = pd.DataFrame({"difference": summary.retention_difference_draws})
+        draws.to_csv(args.out / "retention_difference_draws.csv", index=False)
+
+    print(f"Minimum group size k = {summary.k}; waves {summary.pre_wave} → {summary.post_wave}.")
+    for reading in document["readings"]:
+        print(f"- {reading}")
+    print(f"Tables written to {args.out}")
+    return 0

@@ -1,0 +1,146 @@
+"""The column mapping as an editable table: one row per file column, "use as" what.
+
+The Data page shows a :class:`analysis.intake.mapping.ColumnMapping` as a table a program lead
+can correct (``st.data_editor``), then turns the edited table back into a mapping.
+Both directions live here, free of Streamlit, so they are tested on their own:
+``mapping_from_rows(mapping_rows(m, columns), m, scales)`` gives back ``m``'s roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from analysis.intake.instruments import Scale
+from analysis.intake.mapping.model import ColumnMapping, ScaleMapping
+from analysis.intake.waves import canonical_wave_name, parse_wave_label
+from analysis.model.schema import ATTRIBUTE_COLUMNS, GROUP, PARTICIPANT_ID, WAVE
+
+NOT_USED = "not used"
+ROLES: dict[str, str] = {
+    "participant code": PARTICIPANT_ID,
+    "wave": WAVE,
+    "group (coached / comparison)": GROUP,
+    **{attribute.replace("_", " "): attribute for attribute in ATTRIBUTE_COLUMNS},
+}
+ITEM_PREFIX = "item: "
+SCORE_PREFIX = "score: "
+CUSTOM_PREFIX = "custom scale item: "
+COLUMNS = ("column", "use_as")
+
+
+def item_option(item: str) -> str:
+    return f"{ITEM_PREFIX}{item}"
+
+
+def score_option(scale_key: str) -> str:
+    return f"{SCORE_PREFIX}{scale_key}"
+
+
+def use_as_options(scales: Mapping[str, Scale], custom_keys: Sequence[str] = ()) -> list[str]:
+    """Every choice of the "use as" column: roles, each scale's items and score columns."""
+    items = dict.fromkeys(item for scale in scales.values() for item in scale.items)
+    return [
+        NOT_USED,
+        *ROLES,
+        *(item_option(item) for item in items),
+        *(score_option(key) for key in scales),
+        *(f"{CUSTOM_PREFIX}{key}" for key in custom_keys),
+    ]
+
+
+def mapping_rows(mapping: ColumnMapping, columns: Sequence[str]) -> pd.DataFrame:
+    """One row per file column with what the mapping uses it as (``column``, ``use_as``)."""
+    use: dict[str, str] = {}
+    if mapping.participant_id:
+        use[mapping.participant_id] = "participant code"
+    if mapping.wave:
+        use[mapping.wave] = "wave"
+    if mapping.group:
+        use[mapping.group] = "group (coached / comparison)"
+    for attribute, column in mapping.attributes.items():
+        use.setdefault(column, attribute.replace("_", " "))
+    custom = {c.get("key") for c in mapping.custom_scales}
+    for scale in mapping.scales:
+        for item, column in scale.items.items():
+            option = f"{CUSTOM_PREFIX}{scale.scale}" if scale.scale in custom \
+                else item_option(item)
+            use.setdefault(column, option)
+        if scale.score_column and not scale.items:
+            use.setdefault(scale.score_column, score_option(scale.scale))
+    return pd.DataFrame({"column": list(columns),
+                         "use_as": [use.get(c, NOT_USED) for c in columns]},
+                        columns=list(COLUMNS))
+
+
+def mapping_from_rows(rows: pd.DataFrame, base: ColumnMapping,
+                      scales: Mapping[str, Scale]) -> ColumnMapping:
+    """The mapping the edited table describes.
+
+    Roles (participant code, wave, group, attributes) come from the rows; an item row
+    maps that column to the item for every chosen scale that has the item; a score row
+    maps a ready-made score. ``scales`` are the instruments the user chose to score.
+    Group values, wave labels and order, wide-file patterns, label maps and custom scale
+    definitions are kept from ``base``. Columns left "not used" that ``base`` ignored
+    stay ignored.
+    """
+    use = {str(r.column): str(r.use_as) for r in rows.itertuples() if r.use_as != NOT_USED}
+
+    def first(role: str) -> str | None:
+        return next((column for column, choice in use.items() if choice == role), None)
+
+    items: dict[str, str] = {}
+    scores: dict[str, str] = {}
+    custom_items: dict[str, dict[str, str]] = {}
+    for column, choice in use.items():
+        if choice.startswith(ITEM_PREFIX):
+            items.setdefault(choice.removeprefix(ITEM_PREFIX), column)
+        elif choice.startswith(SCORE_PREFIX):
+            scores.setdefault(choice.removeprefix(SCORE_PREFIX), column)
+        elif choice.startswith(CUSTOM_PREFIX):
+            custom_items.setdefault(choice.removeprefix(CUSTOM_PREFIX), {})[column] = column
+    chosen: list[ScaleMapping] = []
+    for key, scale in scales.items():
+        mapped = {item: items[item] for item in scale.items if item in items}
+        if mapped or key in scores:
+            chosen.append(ScaleMapping(key, mapped, None if mapped else scores.get(key)))
+    for definition in base.custom_scales:
+        key = str(definition.get("key"))
+        chosen.append(ScaleMapping(key, custom_items.get(key, {})))
+    used = set(use)
+    return replace(
+        base,
+        participant_id=first("participant code") or "",
+        wave=first("wave"),
+        group=first("group (coached / comparison)"),
+        attributes={attribute: column for label, attribute in ROLES.items()
+                    if attribute in ATTRIBUTE_COLUMNS
+                    for column in [first(label)] if column},
+        scales=tuple(chosen),
+        ignore=tuple(c for c in base.ignore if c not in used),
+    )
+
+
+def mapped_scale_keys(mapping: ColumnMapping) -> list[str]:
+    """The registry scales the mapping scores (custom scales excluded)."""
+    custom = {c.get("key") for c in mapping.custom_scales}
+    return [s.scale for s in mapping.scales if s.scale not in custom]
+
+
+def wave_from_file_name(name: str) -> str:
+    """A wave name suggested by a file name: "qualtrics_6m.csv" → "6m", "pre.xlsx" →
+    "baseline"; the name without its extension when no part of it reads as a wave."""
+    import re
+
+
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
+    parts = [p for p in re.split(r"[\s_\-.]+", stem) if p]
+    for size in (1, 2):  # single words first; "6_month" needs two
+        for start in range(len(parts) - size, -1, -1):
+            piece = " ".join(parts[start:start + size])
+            time = parse_wave_label(piece)
+            if time is not None and time.family in {"any", "months"}:
+                return canonical_wave_name(piece)
+    return stem

@@ -1,0 +1,281 @@
+"""From uploaded files to the data the statistics use, in the order privacy requires.
+
+file → ingest → privacy gate → mapping → long form → participant codes normalised and
+replaced by keyed hashes → scoring → validation (methods §1, §8). Nothing past the
+privacy gate runs while a direct identifier is still in the data: the result then has
+``program=None`` and blocking findings naming the columns to drop. Participant codes
+are hashed right after reshaping, before anything is scored, kept or cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.intake.ingest.read import IngestResult, read_survey_file
+from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.mapping.apply import apply_mapping
+from analysis.intake.mapping.check import check_mapping
+from analysis.intake.mapping.model import (
+    ColumnMapping,
+    column_targets,
+    resolve_scales,
+)
+from analysis.intake.mapping.suggest import suggest_mapping
+from analysis.intake.privacy import (
+    IdentifierColumn,
+    drop_identifiers,
+    find_identifiers,
+    identifier_findings,
+    pseudonymise_ids,
+)
+from analysis.intake.roster import read_roster
+from analysis.intake.scoring import score_responses
+from analysis.intake.validation import validate_responses
+from analysis.intake.wide import wide_column_stem
+from analysis.model.errors import IngestError
+from analysis.model.findings import SEVERITY_ORDER, Finding, has_blocking
+from analysis.model.schema import (
+    COACHED,
+    GROUP,
+    NO_COMPARISON_CAVEAT,
+    PARTICIPANT_ID,
+    Cutoff,
+    ProgramData,
+)
+
+SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+@dataclass(frozen=True)
+class PreparedProgram:
+    """The outcome of preparing an upload.
+
+    Attributes
+    ----------
+    program : scored responses, outcomes and roster; None when something blocks analysis.
+    findings : ingest, privacy, mapping, scoring and validation findings, most severe first.
+    identifiers : identifier columns still in the data (blocking until dropped).
+    mapping : the mapping used (the suggested one when none was given).
+    source_formats : each file's format ("csv", "qualtrics", "redcap"...).
+    reliability : the scoring's reliability table (None when scoring did not run).
+    """
+
+    program: ProgramData | None
+    findings: tuple[Finding, ...]
+    identifiers: tuple[IdentifierColumn, ...]
+    mapping: ColumnMapping
+    source_formats: tuple[str, ...]
+    reliability: pd.DataFrame | None
+
+    @property
+    def can_proceed(self) -> bool:
+        return self.program is not None
+
+
+def _most_severe_first(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]))
+
+
+def ingest_files(files: Sequence[UploadedFile]) -> list[IngestResult]:
+    """Read every uploaded file (see :func:`analysis.intake.ingest.read.read_survey_file`).
+
+    Raises
+    ------
+    IngestError : for a file that cannot be read as a survey export, naming it.
+    """
+    return [read_survey_file(f.content, f.name, sheet=f.sheet) for f in files]
+
+
+def _is_mapped(column: str, mapping: ColumnMapping) -> bool:
+    used = set(column_targets(mapping)) | {mapping.wave}
+    if column in used:
+        return True
+    stem = wide_column_stem(column, mapping.wide_waves) if mapping.wide_waves else None
+    return stem is not None and stem[1] in used
+
+
+def _privacy_gate(
+    frame: pd.DataFrame,
+    mapping: ColumnMapping,
+    participant_column: str | None,
+    drop_columns: Sequence[str],
+    where: str,
+) -> tuple[pd.DataFrame, list[IdentifierColumn], list[Finding]]:
+    """Drop what the user chose to drop and unmapped free text; report what remains."""
+    found = find_identifiers(frame, participant_id_column=participant_column)
+    chosen = {str(c) for c in drop_columns}
+    free_text = [
+        i.column for i in found
+        if i.kind == "free_text" and not i.is_participant_id and not _is_mapped(i.column, mapping)
+    ]
+    findings = []
+    if free_text:
+        findings.append(
+            Finding(
+                "info",
+                "free_text_dropped",
+                where,
+                f"{len(free_text)} free-text column(s) were dropped without being read: "
+                f"{', '.join(free_text)}. Comments can identify people and the analysis "
+                "does not use them.",
+            )
+        )
+    remaining = [i for i in found if i.column not in chosen and i.column not in free_text]
+    cleaned = drop_identifiers(frame, [*chosen, *free_text])
+    return cleaned, remaining, findings
+
+
+def _no_program(
+    findings: Sequence[Finding],
+    identifiers: Sequence[IdentifierColumn],
+    mapping: ColumnMapping,
+    formats: Sequence[str],
+    reliability: pd.DataFrame | None = None,
+) -> PreparedProgram:
+    return PreparedProgram(
+        program=None,
+        findings=_most_severe_first(findings),
+        identifiers=tuple(identifiers),
+        mapping=mapping,
+        source_formats=tuple(formats),
+        reliability=reliability,
+    )
+
+
+def prepare_program(
+    files: Sequence[UploadedFile],
+    mapping: ColumnMapping | None = None,
+    *,
+    roster: UploadedFile | None = None,
+    drop_columns: Sequence[str] = (),
+    key: bytes | None = None,
+    cutoffs: Mapping[str, Cutoff] | None = None,
+) -> PreparedProgram:
+    """Read, check, reshape, pseudonymise and score an upload.
+
+    Parameters
+    ----------
+    files : the survey exports (one long/wide file, or one file per wave with ``wave``).
+    mapping : the column mapping; None uses :func:`~analysis.intake.mapping.suggest_mapping` on
+        the first file.
+    roster : optional roster file for retention (see :func:`read_roster`).
+    drop_columns : identifier columns the user chose to drop. Free-text columns that are
+        not mapped are dropped without asking (methods §8).
+    key : pseudonymisation key (default: the deployment's secret).
+    cutoffs : scale key → cut-off replacing the instrument's default.
+
+    Returns
+    -------
+    PreparedProgram; ``program`` is None when any finding is blocking (an identifier
+    still present, a mapping that does not fit, duplicate rows...).
+
+    Raises
+    ------
+    IngestError : when no file is given or a file cannot be read.
+    """
+    if not files:
+        raise IngestError("No survey file was uploaded.", "Upload at least one survey export.")
+    results = ingest_files(files)
+    formats = tuple(r.source_format for r in results)
+    findings: list[Finding] = [f for r in results for f in r.findings]
+    if mapping is None:
+        first = results[0]
+        mapping = suggest_mapping(first.frame, first.source_format, first.metadata_columns)
+        findings.append(
+            Finding("info", "mapping_suggested", "",
+                    "The column mapping was suggested from the columns' names and values.",
+                    "Check it, correct it if needed, and save it for the next upload.")
+        )
+
+    frames: list[tuple[pd.DataFrame, str | None]] = []
+    identifiers: dict[str, IdentifierColumn] = {}
+    for upload, result in zip(files, results, strict=True):
+        cleaned, remaining, privacy_findings = _privacy_gate(
+            result.frame, mapping, mapping.participant_id or None, drop_columns, upload.name
+        )
+        findings.extend(privacy_findings)
+        for identifier in remaining:
+            identifiers.setdefault(identifier.column, identifier)
+        frames.append((cleaned, upload.wave))
+    if identifiers:
+        findings.extend(identifier_findings(list(identifiers.values())))
+        findings.extend(check_mapping(mapping, [f for f, _ in frames]))
+        return _no_program(findings, list(identifiers.values()), mapping, formats)
+
+    responses, mapping_findings = apply_mapping(frames, mapping)
+    if has_blocking(mapping_findings):
+        return _no_program([*findings, *mapping_findings], (), mapping, formats)
+    # Hash the codes before anything else is computed or kept (methods §8).
+    responses[PARTICIPANT_ID] = pseudonymise_ids(responses[PARTICIPANT_ID], key)
+
+    scales = resolve_scales(mapping)
+    scored = score_responses(
+        responses, scales, label_map=dict(mapping.label_map) or None, cutoffs=cutoffs
+    )
+    roster_frame = None
+    if roster is not None:
+        roster_frame, roster_findings = read_roster(
+            roster, mapping, key=key, drop_columns=drop_columns
+        )
+        findings.extend(roster_findings)
+        if roster_frame is not None:
+            roster_frame = _groups_from_responses(roster_frame, scored.frame)
+    if not scored.outcomes:
+        findings.append(
+            Finding(
+                "warning" if roster_frame is not None else "blocking",
+                "no_outcomes",
+                "",
+                "No questionnaire scale could be scored"
+                + (", so only retention can be analysed." if roster_frame is not None else "."),
+                "Map the item columns of at least one scale.",
+            )
+        )
+    findings.extend(
+        validate_responses(scored.frame, scales, excluded=[*mapping_findings, *scored.findings])
+    )
+    if has_blocking(findings):
+        return _no_program(findings, (), mapping, formats, scored.reliability)
+    program = ProgramData(
+        responses=scored.frame,
+        outcomes=scored.outcomes,
+        roster=roster_frame,
+        notes=() if (scored.frame[GROUP] == "comparison").any() else (NO_COMPARISON_CAVEAT,),
+    )
+    return PreparedProgram(
+        program=program,
+        findings=_most_severe_first(findings),
+        identifiers=(),
+        mapping=mapping,
+        source_formats=formats,
+        reliability=scored.reliability,
+    )
+
+
+def _groups_from_responses(roster: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """Fill roster rows without a group from the same participant's survey group."""
+    if not roster[GROUP].isna().any():
+        return roster
+    by_person = responses.drop_duplicates(PARTICIPANT_ID).set_index(PARTICIPANT_ID)[GROUP]
+    filled = roster.copy()
+    filled[GROUP] = filled[GROUP].fillna(filled[PARTICIPANT_ID].map(by_person))
+    # Someone on the roster who never answered a survey is in the program being
+    # evaluated unless the roster says otherwise.
+    filled[GROUP] = filled[GROUP].fillna(COACHED)
+    return filled
+
+
+
+def load_sample_program() -> PreparedProgram:
+    """The bundled sample program (``sample_data/responses_long.csv`` and ``roster.csv``)
+    prepared with the suggested mapping; the dashboard opens on it."""
+    responses = SAMPLE_DATA / "responses_long.csv"
+    roster = SAMPLE_DATA / "roster.csv"
+    return prepare_program(
+        [UploadedFile(responses.name, responses.read_bytes())],
+        roster=UploadedFile(roster.name, roster.read_bytes()) if roster.exists() else None,
+    )

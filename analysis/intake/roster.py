@@ -1,0 +1,284 @@
+"""The roster for retention, one row per participant: dates or a retained yes/no (methods §6)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.intake.codes import normalise_participant_codes
+from analysis.intake.ingest.read import read_survey_file
+from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.mapping.model import (
+    ColumnMapping,
+    group_lookup,
+)
+from analysis.intake.mapping.suggest import find_participant_column
+from analysis.intake.privacy import (
+    drop_identifiers,
+    find_identifiers,
+    identifier_findings,
+    pseudonymise_ids,
+)
+from analysis.model.findings import Finding, has_blocking
+from analysis.model.schema import (
+    CENSOR_DATE,
+    EXIT_DATE,
+    EXIT_REASON,
+    GROUP,
+    PARTICIPANT_ID,
+    RETAINED,
+    START_DATE,
+)
+
+# ---------------------------------------------------------------------------
+# Roster
+# ---------------------------------------------------------------------------
+
+_ROSTER_NAMES: dict[str, tuple[str, ...]] = {
+    START_DATE: ("startdate", "programstart", "programstartdate", "coachingstart",
+                 "coachingstartdate", "baselinedate", "enrolmentdate", "enrollmentdate",
+                 "start"),
+    EXIT_DATE: ("exitdate", "leavedate", "leftdate", "dateleft", "separationdate",
+                "terminationdate", "departuredate", "exit"),
+    EXIT_REASON: ("exitreason", "reasonforleaving", "leavereason", "separationreason",
+                  "reason"),
+    CENSOR_DATE: ("censordate", "followupend", "followupenddate", "studyend",
+                  "studyenddate", "censor"),
+    RETAINED: ("retained", "stillemployed", "employed", "stayed"),
+}
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}([ T].*)?\s*$")
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
+_YES = {"yes", "y", "true", "1", "retained", "stayed", "employed"}
+_NO = {"no", "n", "false", "0", "left", "exited", "departed"}
+
+
+def _key(name: object) -> str:
+    return re.sub(r"[^0-9a-z]+", "", str(name).casefold())
+
+
+def _roster_columns(frame: pd.DataFrame) -> dict[str, str]:
+    """File column → roster field, by name."""
+    renames: dict[str, str] = {}
+    for target, names in _ROSTER_NAMES.items():
+        for name in names:
+            match = next((c for c in frame.columns if _key(c) == name and c not in renames),
+                         None)
+            if match is not None:
+                renames[match] = target
+                break
+    return renames
+
+
+def _date_order(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[bool | None, list[Finding]]:
+    """Whether numeric dates like 03/04/2024 are day-first, read from all date columns.
+
+    Returns (dayfirst, findings): True/False when the values settle it (a first number
+    over 12 means day-first, a second number over 12 means month-first), False with a
+    warning when every date would read either way, None with a blocking finding when
+    the columns contradict each other.
+    """
+    firsts, seconds = [], []
+    for column in columns:
+        text = frame[column].dropna().astype(str)
+        parts = text.str.extract(_NUMERIC_DATE).dropna()
+        firsts.append(parts[0].astype(int))
+        seconds.append(parts[1].astype(int))
+    if not firsts or sum(len(f) for f in firsts) == 0:
+        return False, []
+    first = pd.concat(firsts)
+    second = pd.concat(seconds)
+    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    if day_first and month_first:
+        return None, [
+            Finding(
+                "blocking",
+                "dates_inconsistent",
+                ", ".join(columns),
+                "Some roster dates are written day-first (31/01/2024) and others "
+                "month-first (01/31/2024).",
+                "Write every date as YYYY-MM-DD (e.g. 2024-01-31) and upload again.",
+            )
+        ]
+    if day_first:
+        return True, []
+    if month_first:
+        return False, []
+    return False, [
+        Finding(
+            "warning",
+            "date_order_ambiguous",
+            ", ".join(columns),
+            f"{len(first):,} roster dates such as 03/04/2024 could be day-first or "
+            "month-first; they were read month-first (3 April is read as March 4).",
+            "Write dates as YYYY-MM-DD (e.g. 2024-04-03) to be sure they are read correctly.",
+        )
+    ]
+
+
+def _parse_dates(values: pd.Series, dayfirst: bool) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    text = values.astype("string").str.strip().replace("", pd.NA)
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    iso = text.str.match(_ISO_DATE).fillna(False).astype(bool)
+    numeric = text.str.match(_NUMERIC_DATE).fillna(False).astype(bool)
+    other = text.notna() & ~iso & ~numeric
+    if iso.any():
+        parsed[iso] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce")
+    if numeric.any():
+        parsed[numeric] = pd.to_datetime(text[numeric], dayfirst=dayfirst, errors="coerce",
+                                         format="mixed")
+    if other.any():
+        parsed[other] = pd.to_datetime(text[other], format="mixed", errors="coerce")
+    return parsed.dt.normalize()
+
+
+def _empty_roster() -> pd.DataFrame:
+    return pd.DataFrame(
+        {PARTICIPANT_ID: pd.Series(dtype="string"), GROUP: pd.Series(dtype=object),
+         START_DATE: pd.Series(dtype="datetime64[ns]"),
+         EXIT_DATE: pd.Series(dtype="datetime64[ns]")}
+    )
+
+
+def read_roster(
+    file: UploadedFile,
+    mapping: ColumnMapping | None = None,
+    *,
+    key: bytes | None = None,
+    drop_columns: Sequence[str] = (),
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Read a roster (one row per participant) for the retention analysis.
+
+    The participant code column is the mapping's when the roster has it, else found by
+    name; codes are normalised and hashed exactly as the survey's are, so the two match.
+    Columns are recognised by name: start_date (program start), exit_date (blank while
+    employed), exit_reason, censor_date (follow-up end) and retained (yes/no). Dates in
+    YYYY-MM-DD are read as such; numeric dates like 03/04/2024 are read day-first or
+    month-first as the values show, with a warning when they cannot tell. The group is
+    translated with the mapping's group values; a roster without a group column gets
+    each person's survey group in :func:`prepare_program`.
+
+    Returns
+    -------
+    (roster, findings) : roster with ``participant_id`` (hashed), ``group``,
+        ``start_date``, ``exit_date`` (NaT while employed), and ``exit_reason``,
+        ``censor_date``, ``retained`` when the file has them; empty when a blocking
+        finding (identifier, duplicate codes...) stops it.
+    """
+    result = read_survey_file(file.content, file.name, sheet=file.sheet)
+    frame = result.frame.rename(columns=_roster_columns(result.frame))
+    findings: list[Finding] = list(result.findings)
+    where = f"roster {file.name}"
+
+    id_column = None
+    if mapping is not None and mapping.participant_id in frame.columns:
+        id_column = mapping.participant_id
+    else:
+        id_column = find_participant_column(frame)
+    group_column = None
+    if mapping is not None and mapping.group and mapping.group in frame.columns:
+        group_column = mapping.group
+    elif GROUP in frame.columns:
+        group_column = GROUP
+
+    found = find_identifiers(frame, participant_id_column=id_column)
+    chosen = {str(c) for c in drop_columns}
+    free_text = [i.column for i in found if i.kind == "free_text"
+                 and not i.is_participant_id]
+    remaining = [i for i in found if i.column not in chosen and i.column not in free_text]
+    if remaining:
+        return _empty_roster(), [*findings, *identifier_findings(remaining)]
+    frame = drop_identifiers(frame, [*chosen, *free_text])
+    if id_column is None:
+        return _empty_roster(), [
+            *findings,
+            Finding("blocking", "roster_no_participant_id", where,
+                    "The roster has no participant code column.",
+                    "Add a participant_id column with the same codes as the survey."),
+        ]
+    if START_DATE not in frame.columns and RETAINED not in frame.columns:
+        return _empty_roster(), [
+            *findings,
+            Finding("blocking", "roster_no_dates", where,
+                    "The roster has neither a start_date column nor a retained (yes/no) "
+                    "column, so retention cannot be worked out.",
+                    "Add start_date and exit_date columns (YYYY-MM-DD), or a retained column."),
+        ]
+
+    codes, n_changed = normalise_participant_codes(frame[id_column])
+    roster = pd.DataFrame({PARTICIPANT_ID: codes})
+    if n_changed:
+        findings.append(Finding("info", "ids_normalised", where,
+                                f"{n_changed:,} roster rows spelled the participant code "
+                                "differently from the same code elsewhere (upper/lower case, "
+                                "spaces); they now match."))
+    if group_column is not None:
+        lookup = group_lookup(mapping.group_values if mapping is not None else {})
+        raw = frame[group_column]
+        distinct = {v: lookup(v) for v in raw.dropna().unique()}
+        roster[GROUP] = raw.map(distinct)
+        unmapped = raw.notna() & roster[GROUP].isna()
+        if unmapped.any():
+            findings.append(Finding(
+                "blocking", "unmapped_group_value", where,
+                f"{int(unmapped.sum()):,} roster rows have a group that is not mapped to "
+                "coached or comparison.",
+                "Use the same group values as the survey, or map them in the column mapping."))
+    else:
+        roster[GROUP] = pd.Series(pd.NA, index=frame.index, dtype=object)
+
+    date_columns = [c for c in (START_DATE, EXIT_DATE, CENSOR_DATE) if c in frame.columns]
+    dayfirst, date_findings = _date_order(frame, date_columns)
+    findings.extend(date_findings)
+    if dayfirst is None:
+        return _empty_roster(), findings
+    for column in date_columns:
+        parsed = _parse_dates(frame[column], dayfirst)
+        unreadable = int((parsed.isna() & frame[column].notna()
+                          & frame[column].astype("string").str.strip().ne("")).sum())
+        if unreadable:
+            findings.append(Finding(
+                "warning", "unreadable_dates", f"{where}: {column}",
+                f"{unreadable:,} values of {column} could not be read as dates and were "
+                "left blank.", "Write dates as YYYY-MM-DD."))
+        roster[column] = parsed
+    if EXIT_REASON in frame.columns:
+        roster[EXIT_REASON] = frame[EXIT_REASON]
+    if RETAINED in frame.columns:
+        answer = frame[RETAINED].astype("string").str.strip().str.casefold()
+        roster[RETAINED] = pd.Series(
+            pd.array([True if a in _YES else False if a in _NO else pd.NA
+                      for a in answer.fillna("")], dtype="boolean"),
+            index=frame.index,
+        )
+
+    no_id = roster[PARTICIPANT_ID].isna()
+    if no_id.any():
+        findings.append(Finding("warning", "rows_without_id", where,
+                                f"{int(no_id.sum()):,} roster rows have no participant code "
+                                "and were left out.", "Fill in the code or remove the rows."))
+    roster = roster.loc[~no_id]
+    duplicated = roster[PARTICIPANT_ID].duplicated(keep=False)
+    if duplicated.any():
+        findings.append(Finding(
+            "blocking", "roster_duplicate_ids", where,
+            f"{roster.loc[duplicated, PARTICIPANT_ID].nunique():,} participant codes appear "
+            "more than once in the roster.", "Keep one row per participant."))
+    if START_DATE in roster.columns and EXIT_DATE in roster.columns:
+        backwards = roster[EXIT_DATE] < roster[START_DATE]
+        if backwards.any():
+            findings.append(Finding(
+                "warning", "exit_before_start", where,
+                f"{int(backwards.sum()):,} roster rows have an exit date before their start "
+                "date and were left out of the retention analysis.",
+                "Correct those dates."))
+            roster = roster.loc[~backwards]
+    if has_blocking(findings):
+        return _empty_roster(), findings
+    roster = roster.copy()
+    roster[PARTICIPANT_ID] = pseudonymise_ids(roster[PARTICIPANT_ID], key)
+    return roster.reset_index(drop=True), findings
+

@@ -1,0 +1,720 @@
+"""Coached versus comparison: does the coached group change more? (methods §4).
+
+Every estimate is coached − comparison and is built from *matched pairs*: participants
+with a score at both the baseline wave and the follow-up wave. Four views are given
+side by side because each answers a slightly different question:
+
+* the difference in mean change, with Welch's t-test (no equal-variance assumption);
+* Hedges' g of the change scores (the same difference in standard-deviation units);
+* the ANCOVA adjusted difference (follow-up scores compared at equal baseline, the
+  preferred analysis when both groups have a baseline; Vickers & Altman 2001);
+* the difference-in-differences of the share meeting the outcome's published cut-off.
+
+Disclosure control (methods §8) is applied before anything is returned: when either
+group has fewer than k matched pairs, the rows are withheld.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import linalg, stats
+
+from analysis.model.config import resolve_min_cell
+from analysis.model.disclosure import suppress_small_cells
+from analysis.model.errors import MappingError
+from analysis.model.schema import (
+    COACHED,
+    COMPARISON,
+    GROUP,
+    NO_COMPARISON_CAVEAT,
+    PARTICIPANT_ID,
+    WAVE,
+    Outcome,
+)
+from analysis.stats.effect_sizes import hedges_correction, hedges_g_independent
+from analysis.stats.prepost import matched_pairs
+
+DEFAULT_SEED = 20_240_601
+"""Seed used when none is given, so a report re-run on the same data gives the same CI."""
+
+METHOD_WELCH = "Difference in mean change (Welch)"
+METHOD_HEDGES = "Hedges' g of change"
+METHOD_ANCOVA = "ANCOVA adjusted difference"
+METHOD_PREVALENCE = "Prevalence difference-in-differences"
+METHOD_NO_COMPARISON = "No comparison group"
+METHODS: tuple[str, ...] = (METHOD_WELCH, METHOD_HEDGES, METHOD_ANCOVA, METHOD_PREVALENCE)
+
+UNIT_SD = "standard deviations"
+UNIT_PERCENTAGE_POINTS = "percentage points"
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    "outcome",
+    "outcome_label",
+    "higher_is_better",
+    "wave_pre",
+    "wave_post",
+    "method",
+    "n_coached",
+    "n_comparison",
+    "estimate",
+    "unit",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "standardised",
+    "se",
+    "df",
+    "favours",
+    "reading",
+    "note",
+    "suppressed",
+)
+LABEL_COLUMNS: tuple[str, ...] = (
+    "outcome",
+    "outcome_label",
+    "higher_is_better",
+    "wave_pre",
+    "wave_post",
+    "method",
+    "unit",
+)
+COUNT_COLUMNS: tuple[str, ...] = ("n_coached", "n_comparison")
+_FLOAT_COLUMNS = ("estimate", "ci_low", "ci_high", "p_value", "standardised", "se", "df")
+
+
+# --------------------------------------------------------------------------- pairing
+
+
+@dataclass(frozen=True)
+class WavePair:
+    """The two waves being compared, in their declared order."""
+
+    pre: str
+    post: str
+
+
+def resolve_waves(
+    responses: pd.DataFrame, pre_wave: str | None = None, post_wave: str | None = None
+) -> WavePair:
+    """Baseline and follow-up waves: by default the first and last declared waves.
+
+    Raises :class:`MappingError` when a requested wave does not exist, when the two are
+    the same, or when the follow-up comes before the baseline.
+    """
+    if WAVE not in responses.columns:
+        raise MappingError(
+            f"The responses have no '{WAVE}' column.",
+            "Map the column that says which survey round each answer belongs to.",
+        )
+    column = responses[WAVE]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        waves = [str(w) for w in column.cat.categories]
+    else:
+        # Without a declared order, fall back to sorted values; the mapping step normally
+        # delivers an ordered Categorical, so this only serves hand-built tables.
+        waves = sorted(str(w) for w in column.dropna().unique())
+    if not waves:
+        raise MappingError(
+            "The responses contain no survey waves.",
+            "Check that the wave column is mapped and filled in.",
+        )
+    pre = str(pre_wave) if pre_wave is not None else waves[0]
+    post = str(post_wave) if post_wave is not None else waves[-1]
+    for name, wave in (("baseline", pre), ("follow-up", post)):
+        if wave not in waves:
+            raise MappingError(
+                f"The {name} wave '{wave}' is not in the data (waves: {', '.join(waves)}).",
+                "Choose one of the waves listed.",
+            )
+    if waves.index(post) < waves.index(pre):
+        raise MappingError(
+            f"The follow-up wave '{post}' comes before the baseline wave '{pre}'.",
+            "Choose a baseline wave that comes first.",
+        )
+    return WavePair(pre, post)
+
+
+def _check_columns(responses: pd.DataFrame, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in responses.columns]
+    if missing:
+        raise MappingError(
+            f"The responses have no column(s) {', '.join(repr(c) for c in missing)}.",
+            "Map or score these columns before comparing groups, or pick other ones.",
+        )
+
+
+def _matched_pairs(
+    responses: pd.DataFrame,
+    outcome_key: str,
+    waves: WavePair,
+    keep: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Matched pairs of the two groups, as :func:`analysis.stats.prepost.matched_pairs`
+    defines them.
+
+    One row per participant with a score at both waves: ``group``, the attribute and
+    ``keep`` columns, ``pre``, ``post``, ``change``. A table without a ``group`` column is
+    a program without a comparison group: everyone is coached. Rows whose group is
+    neither "coached" nor "comparison" are left out.
+    """
+    _check_columns(responses, [PARTICIPANT_ID, outcome_key, *keep])
+    if GROUP not in responses.columns:
+        responses = responses.assign(**{GROUP: COACHED})
+    extra = [c for c in keep if c != GROUP]
+    pairs = matched_pairs(responses, outcome_key, waves.pre, waves.post, extra_columns=extra)
+    return pairs[pairs[GROUP].isin([COACHED, COMPARISON])].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def _phrase_label(label: str) -> str:
+    """The outcome name as it reads mid-sentence ("Emotional exhaustion" → "emotional...")."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def _decimals(outcome: Outcome) -> int:
+    return 1 if (outcome.maximum - outcome.minimum) >= 20 else 2
+
+
+def _format_p(p: float) -> str:
+    if not np.isfinite(p):
+        return "p not available"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _percent(confidence_level: float) -> str:
+    return f"{confidence_level * 100:g} %"
+
+
+def _signed_interval(low: float, high: float, decimals: int, unit: str) -> str:
+    """A CI in words: "3.1 to 8.7 lower", or "from 3.0 lower to 0.6 higher" when it spans 0."""
+    if low >= 0:
+        return f"{low:.{decimals}f} to {high:.{decimals}f} {unit} higher"
+    if high <= 0:
+        return f"{-high:.{decimals}f} to {-low:.{decimals}f} {unit} lower"
+    return f"from {-low:.{decimals}f} {unit} lower to {high:.{decimals}f} {unit} higher"
+
+
+def _higher_lower(value: float) -> str:
+    return "higher" if value > 0 else "lower" if value < 0 else "different (no difference)"
+
+
+def favours(low: float, high: float, higher_is_better: bool) -> str:
+    """Which group a coached − comparison interval favours: "coached", "comparison" or "neither".
+
+    A group is favoured only when the whole interval lies on its side of 0.
+    """
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "neither"
+    if low > 0:
+        return COACHED if higher_is_better else COMPARISON
+    if high < 0:
+        return COMPARISON if higher_is_better else COACHED
+    return "neither"
+
+
+# --------------------------------------------------------------------------- the four methods
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    """One method's numbers before they become a row (NaN = not estimable, see ``note``)."""
+
+    method: str
+    n_coached: int
+    n_comparison: int
+    estimate: float = float("nan")
+    unit: str = ""
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
+    p_value: float = float("nan")
+    standardised: float = float("nan")
+    se: float = float("nan")
+    df: float = float("nan")
+    favours: str | None = None
+    reading: str = ""
+    note: str | None = None
+
+
+def _welch(
+    coached: np.ndarray, comparison: np.ndarray, outcome: Outcome, waves: WavePair,
+    confidence_level: float,
+) -> _Estimate:
+    n1, n2 = coached.size, comparison.size
+    base = {"method": METHOD_WELCH, "n_coached": n1, "n_comparison": n2, "unit": outcome.unit}
+    if n1 < 2 or n2 < 2:
+        return _Estimate(**base, note="Each group needs at least two matched participants.",
+                         reading="No estimate: each group needs at least two matched participants.")
+    v1, v2 = coached.var(ddof=1) / n1, comparison.var(ddof=1) / n2
+    se = float(np.sqrt(v1 + v2))
+    estimate = float(coached.mean() - comparison.mean())
+    if se == 0:
+        note = "Everyone's change was identical within each group: there is no variation to test."
+        return _Estimate(**base, estimate=estimate, note=note, reading=f"No test: {note}")
+    df = float((v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1)))
+    t = estimate / se
+    p = float(2 * stats.t.sf(abs(t), df))
+    margin = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
+    low, high = estimate - margin, estimate + margin
+    places = _decimals(outcome)
+    reading = (
+        f"The change in {_phrase_label(outcome.label)} from {waves.pre} to {waves.post} was "
+        f"{abs(estimate):.{places}f} {outcome.unit} {_higher_lower(estimate)} among coached "
+        f"physicians than in the comparison group ({_percent(confidence_level)} CI "
+        f"{_signed_interval(low, high, places, outcome.unit)}; {_format_p(p)}, Welch's t-test); "
+        f"{outcome.good_direction}."
+    )
+    return _Estimate(
+        **base, estimate=estimate, ci_low=low, ci_high=high, p_value=p, se=se, df=df,
+        favours=favours(low, high, outcome.higher_is_better), reading=reading,
+    )
+
+
+def _hedges(
+    coached: np.ndarray, comparison: np.ndarray, outcome: Outcome, confidence_level: float
+) -> _Estimate:
+    n1, n2 = coached.size, comparison.size
+    base = {"method": METHOD_HEDGES, "n_coached": n1, "n_comparison": n2, "unit": UNIT_SD}
+    effect = hedges_g_independent(coached, comparison, confidence_level)
+    if not np.isfinite(effect.estimate):
+        note = (
+            "Each group needs at least two matched participants whose changes are not all "
+            "identical."
+        )
+        return _Estimate(**base, note=note, reading=f"No standardised effect: {note}")
+    df = n1 + n2 - 2
+    j = hedges_correction(df)
+    d = effect.estimate / j
+    # Pooled-variance t-test: the test that matches the pooled SD of g and its noncentral-t CI.
+    pooled_sd = np.sqrt(((n1 - 1) * coached.var(ddof=1) + (n2 - 1) * comparison.var(ddof=1)) / df)
+    t = (coached.mean() - comparison.mean()) / (pooled_sd * np.sqrt(1 / n1 + 1 / n2))
+    p = float(2 * stats.t.sf(abs(t), df))
+    # Large-sample SE of g (Borenstein et al. 2009, eqs. 4.20 and 4.24): V_g = J²·V_d.
+    se = float(j * np.sqrt((n1 + n2) / (n1 * n2) + d**2 / (2 * (n1 + n2))))
+    reading = (
+        f"Hedges' g for the difference in change in {_phrase_label(outcome.label)} "
+        f"(coached − comparison): {effect.estimate:.2f} ({_percent(confidence_level)} CI "
+        f"{effect.ci_low:.2f} to {effect.ci_high:.2f}; {_format_p(p)}); "
+        f"{'positive' if outcome.higher_is_better else 'negative'} values favour coaching "
+        f"because {outcome.good_direction}."
+    )
+    return _Estimate(
+        **base, estimate=effect.estimate, ci_low=effect.ci_low, ci_high=effect.ci_high,
+        p_value=p, standardised=effect.estimate, se=se, df=float(df),
+        favours=favours(effect.ci_low, effect.ci_high, outcome.higher_is_better),
+        reading=reading,
+    )
+
+
+def _is_categorical(series: pd.Series) -> bool:
+    return not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+
+
+@dataclass(frozen=True)
+class _Coefficient:
+    """One OLS coefficient with its standard error and residual degrees of freedom."""
+
+    estimate: float
+    se: float
+    df: float
+    full_rank: bool
+
+
+def _least_squares(design: np.ndarray, y: np.ndarray, term: int) -> _Coefficient | None:
+    """OLS coefficient ``term`` of y on ``design``; None when no residual df is left.
+
+    β = R⁻¹Qᵀy from the QR factorisation X = QR; σ² = ‖y − Xβ‖²/(n − p);
+    SE(β_k) = σ·√[(XᵀX)⁻¹]_kk = σ·‖row k of R⁻¹‖ (Seber & Lee 2003, Linear Regression
+    Analysis, §3.3 and §11.1). The rank is judged as statsmodels and numpy do (SVD).
+    """
+    n, width = design.shape
+    rank = int(np.linalg.matrix_rank(design))
+    if n - rank < 1:
+        return None
+    if rank < width:
+        return _Coefficient(float("nan"), float("nan"), float(n - rank), full_rank=False)
+    q, r = np.linalg.qr(design)
+    beta = linalg.solve_triangular(r, q.T @ y)
+    residuals = y - design @ beta
+    df = n - width
+    sigma2 = float(residuals @ residuals) / df
+    r_inverse = linalg.solve_triangular(r, np.eye(width))
+    se = float(np.sqrt(sigma2 * np.dot(r_inverse[term], r_inverse[term])))
+    return _Coefficient(float(beta[term]), se, float(df), full_rank=True)
+
+
+def _ancova(
+    pairs: pd.DataFrame, covariates: Sequence[str], outcome: Outcome, waves: WavePair,
+    confidence_level: float,
+) -> _Estimate:
+    notes: list[str] = []
+    usable = pairs.dropna(subset=list(covariates)) if covariates else pairs
+    dropped = len(pairs) - len(usable)
+    if dropped:
+        notes.append("Matched participants without a value for every covariate were left out "
+                     "of this model.")
+    n1 = int((usable[GROUP] == COACHED).sum())
+    n2 = int((usable[GROUP] == COMPARISON).sum())
+    base = {"method": METHOD_ANCOVA, "n_coached": n1, "n_comparison": n2, "unit": outcome.unit}
+
+    post = usable["post"].to_numpy(float)
+    pre = usable["pre"].to_numpy(float)
+    coached = (usable[GROUP] == COACHED).to_numpy(float)
+    # Design: intercept, baseline, coached indicator (comparison is the reference), then
+    # each covariate: numeric as-is, categorical as indicators with its first level dropped.
+    columns = [np.ones_like(pre), pre, coached]
+    for name in covariates:
+        column = usable[name]
+        if column.nunique(dropna=True) < 2:
+            notes.append(f"The covariate '{name}' has a single value here and was left out.")
+            continue
+        if _is_categorical(column):
+            levels = pd.Categorical(column.astype(str).to_numpy())
+            codes = levels.codes
+            columns.extend(
+                (codes == level).astype(float) for level in range(1, len(levels.categories))
+            )
+        else:
+            columns.append(column.to_numpy(float))
+
+    def not_estimable(reason: str) -> _Estimate:
+        note = " ".join([reason, *notes])
+        return _Estimate(**base, note=note, reading=f"No adjusted estimate: {reason}")
+
+    if n1 < 2 or n2 < 2:
+        return not_estimable("Each group needs at least two matched participants.")
+    pre1, pre2 = pre[coached == 1], pre[coached == 0]
+    pooled_baseline_sd = float(np.sqrt(
+        ((n1 - 1) * pre1.var(ddof=1) + (n2 - 1) * pre2.var(ddof=1)) / (n1 + n2 - 2)
+    ))
+    if pooled_baseline_sd == 0:
+        return not_estimable("Everyone had the same baseline score, so there is nothing to "
+                             "adjust for; see the difference in mean change.")
+
+    fit = _least_squares(np.column_stack(columns), post, term=2)
+    if fit is None:
+        return not_estimable("There are too few participants for the number of covariates.")
+    if not fit.full_rank:
+        return not_estimable("The covariates are confounded with group or baseline (for "
+                             "example a site where everyone was coached); drop one of them.")
+    estimate, se, df = fit.estimate, fit.se, fit.df
+    if not (np.isfinite(se) and se > 0):
+        return not_estimable("The model fits the data exactly, so it gives no uncertainty.")
+    margin = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
+    low, high = estimate - margin, estimate + margin
+    p = float(2 * stats.t.sf(abs(estimate / se), df))
+    places = _decimals(outcome)
+    adjusted_for = "baseline" + (
+        " and " + ", ".join(c for c in covariates) if covariates else ""
+    )
+    ci_words = (
+        f"{_percent(confidence_level)} CI {_signed_interval(low, high, places, outcome.unit)}"
+    )
+    reading = (
+        f"After adjusting for {adjusted_for}, coached physicians' "
+        f"{_phrase_label(outcome.label)} at {waves.post} was {abs(estimate):.{places}f} "
+        f"{outcome.unit} {_higher_lower(estimate)} than the comparison group's "
+        f"({ci_words}; {_format_p(p)}); {outcome.good_direction}."
+    )
+    return _Estimate(
+        **base, estimate=estimate, ci_low=low, ci_high=high, p_value=p,
+        standardised=estimate / pooled_baseline_sd, se=se, df=df,
+        favours=favours(low, high, outcome.higher_is_better), reading=reading,
+        note=" ".join(notes) or None,
+    )
+
+
+@dataclass(frozen=True)
+class BootstrapInterval:
+    """A BCa bootstrap interval with the bootstrap SE of the statistic."""
+
+    ci_low: float
+    ci_high: float
+    se: float
+    bias_correction: float
+    acceleration: float
+
+
+def _status_counts(status_change: np.ndarray) -> np.ndarray:
+    """How many participants went from meeting to not meeting (−1), stayed (0), or began (+1)."""
+    return np.array([(status_change == v).sum() for v in (-1, 0, 1)], dtype=np.int64)
+
+
+def prevalence_change_bca(
+    coached_counts: np.ndarray,
+    comparison_counts: np.ndarray,
+    *,
+    n_resamples: int,
+    rng: np.random.Generator,
+    confidence_level: float = 0.95,
+) -> BootstrapInterval:
+    """BCa interval for the difference between two groups' change in prevalence.
+
+    Each participant's status change is −1, 0 or +1, so resampling the n participants
+    of a group with replacement is exactly a multinomial draw of n over those three
+    values with the observed shares: all resamples are drawn at once, with no loop and no
+    n × resamples matrix. Groups are resampled separately (methods §4).
+
+    BCa (Efron 1987; Efron & Tibshirani 1993, ch. 14): z₀ = Φ⁻¹(share of resampled
+    statistics below the estimate, ties counted half), acceleration
+    a = Σ(θ̄ − θ₍ᵢ₎)³ / (6·[Σ(θ̄ − θ₍ᵢ₎)²]^{3/2}) over the leave-one-out (jackknife)
+    estimates, limits at Φ(z₀ + (z₀ + z_α)/(1 − a(z₀ + z_α))).
+
+    Parameters
+    ----------
+    coached_counts, comparison_counts : counts of −1, 0, +1 status changes, in that order.
+    """
+    values = np.array([-1, 0, 1], dtype=np.int64)
+    n1, n2 = int(coached_counts.sum()), int(comparison_counts.sum())
+    s1, s2 = int(values @ coached_counts), int(values @ comparison_counts)
+    draws1 = rng.multinomial(n1, coached_counts / n1, size=n_resamples)
+    draws2 = rng.multinomial(n2, comparison_counts / n2, size=n_resamples)
+    sums1, sums2 = draws1 @ values, draws2 @ values
+    # Compare in exact integer arithmetic (θ·n1·n2) so ties with the estimate are detected.
+    scaled = sums1 * n2 - sums2 * n1
+    scaled_estimate = s1 * n2 - s2 * n1
+    boot = scaled / (n1 * n2)
+    below = np.count_nonzero(scaled < scaled_estimate)
+    ties = np.count_nonzero(scaled == scaled_estimate)
+    z0 = float(stats.norm.ppf((below + 0.5 * ties) / n_resamples))
+
+    # Jackknife: leaving out one participant with status change v from a group.
+    jack1 = (s1 - values) / (n1 - 1) - s2 / n2
+    jack2 = s1 / n1 - (s2 - values) / (n2 - 1)
+    jack = np.concatenate([jack1, jack2])
+    weights = np.concatenate([coached_counts, comparison_counts]).astype(float)
+    mean_jack = (weights @ jack) / weights.sum()
+    spread = mean_jack - jack
+    denominator = 6.0 * (weights @ spread**2) ** 1.5
+    acceleration = float((weights @ spread**3) / denominator) if denominator > 0 else 0.0
+
+    alpha = 1 - confidence_level
+    z = stats.norm.ppf([alpha / 2, 1 - alpha / 2])
+    levels = stats.norm.cdf(z0 + (z0 + z) / (1 - acceleration * (z0 + z)))
+    if not np.all(np.isfinite(levels)):
+        levels = np.array([alpha / 2, 1 - alpha / 2])
+    low, high = np.quantile(boot, levels)
+    return BootstrapInterval(float(low), float(high), float(boot.std(ddof=1)), z0, acceleration)
+
+
+def _prevalence_did(
+    pairs: pd.DataFrame, outcome: Outcome, waves: WavePair, n_resamples: int, seed: int,
+    confidence_level: float,
+) -> _Estimate:
+    coached = pairs[GROUP].to_numpy() == COACHED
+    n1, n2 = int(coached.sum()), int((~coached).sum())
+    base = {"method": METHOD_PREVALENCE, "n_coached": n1, "n_comparison": n2,
+            "unit": UNIT_PERCENTAGE_POINTS}
+    cutoff = outcome.cutoff
+    if cutoff is None:
+        note = f"{outcome.label} has no published cut-off, so there is no prevalence to compare."
+        return _Estimate(**base, note=note, reading=f"Not applicable: {note}")
+    if n1 < 2 or n2 < 2:
+        note = "Each group needs at least two matched participants."
+        return _Estimate(**base, note=note, reading=f"No estimate: {note}")
+    met_pre = cutoff.applies(pairs["pre"]).to_numpy(dtype=int, na_value=0)
+    met_post = cutoff.applies(pairs["post"]).to_numpy(dtype=int, na_value=0)
+    status_change = met_post - met_pre
+    counts1 = _status_counts(status_change[coached])
+    counts2 = _status_counts(status_change[~coached])
+    values = np.array([-1, 0, 1])
+    estimate = 100 * (values @ counts1 / n1 - values @ counts2 / n2)
+    fewer_is_better = cutoff.at_or_above != outcome.higher_is_better
+    share = f"the share of physicians classed as '{cutoff.condition}'"
+    if counts1[1] == n1 and counts2[1] == n2:
+        note = (f"No one's status changed in either group, so the bootstrap cannot express "
+                f"uncertainty about {share}.")
+        return _Estimate(**base, estimate=float(estimate), note=note,
+                         reading=f"No interval: {note}")
+    interval = prevalence_change_bca(
+        counts1, counts2, n_resamples=n_resamples, rng=np.random.default_rng(seed),
+        confidence_level=confidence_level,
+    )
+    low, high = 100 * interval.ci_low, 100 * interval.ci_high
+    reading = (
+        f"From {waves.pre} to {waves.post}, {share} changed by {estimate:+.1f} percentage "
+        f"points among coached physicians relative to the comparison group "
+        f"({_percent(confidence_level)} CI {low:+.1f} to {high:+.1f}, BCa bootstrap of "
+        f"{n_resamples:,} resamples; cut-off: {cutoff.source}); "
+        f"{'a fall' if fewer_is_better else 'a rise'} is better."
+    )
+    return _Estimate(
+        **base, estimate=float(estimate), ci_low=low, ci_high=high,
+        se=100 * interval.se, favours=favours(low, high, not fewer_is_better), reading=reading,
+        note="CI: bias-corrected and accelerated (BCa) bootstrap, resampling participants "
+             "within each group; no p-value is given for this row.",
+    )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _table(rows: list[_Estimate], outcome: Outcome, waves: WavePair) -> pd.DataFrame:
+    table = pd.DataFrame([vars(row) for row in rows])
+    table.insert(0, "outcome", outcome.key)
+    table.insert(1, "outcome_label", outcome.label)
+    table.insert(2, "higher_is_better", outcome.higher_is_better)
+    table.insert(3, "wave_pre", waves.pre)
+    table.insert(4, "wave_post", waves.post)
+    for column in _FLOAT_COLUMNS:
+        values = pd.to_numeric(table[column], errors="coerce").to_numpy(float)
+        # NaN means "not estimable" here; show it as missing, never as a number.
+        table[column] = pd.array(np.where(np.isfinite(values), values, np.nan), dtype="Float64")
+    table["note"] = table["note"].astype(object).where(table["note"].notna(), None)
+    table["favours"] = table["favours"].astype(object).where(table["favours"].notna(), None)
+    table["suppressed"] = False
+    return table.loc[:, list(RESULT_COLUMNS)]
+
+
+def _no_comparison(
+    outcome: Outcome, waves: WavePair, n_coached: int, k: int
+) -> pd.DataFrame:
+    row = _Estimate(
+        method=METHOD_NO_COMPARISON, n_coached=n_coached, n_comparison=0,
+        reading=f"Coached and comparison physicians cannot be compared: {NO_COMPARISON_CAVEAT}",
+        note=NO_COMPARISON_CAVEAT,
+    )
+    table = _table([row], outcome, waves)
+    # The caveat is fixed text, not a statistic, so it stays even when n_coached is withheld.
+    return suppress_small_cells(
+        table, k, count_columns=["n_coached"], label_columns=[*LABEL_COLUMNS, "note",
+                                                              "n_comparison"],
+    )
+
+
+def compare_groups(
+    responses: pd.DataFrame,
+    outcome: Outcome,
+    *,
+    pre_wave: str | None = None,
+    post_wave: str | None = None,
+    covariates: Sequence[str] = (),
+    k: int | None = None,
+    n_resamples: int = 5000,
+    seed: int = DEFAULT_SEED,
+    confidence_level: float = 0.95,
+) -> pd.DataFrame:
+    """Coached versus comparison change in one outcome, four ways (methods §4).
+
+    Parameters
+    ----------
+    responses : long responses (``participant_id``, ``wave``, ``group``, attributes, one
+        score column per outcome key).
+    outcome : the outcome to compare; its ``key`` names the score column.
+    pre_wave, post_wave : baseline and follow-up waves (default: first and last declared).
+    covariates : extra ANCOVA terms (attribute or numeric columns); text and category
+        columns enter as categorical, numeric ones as linear terms.
+    k : minimum cell size; resolved with :func:`analysis.model.config.resolve_min_cell`.
+    n_resamples : bootstrap resamples for the prevalence difference-in-differences.
+    seed : seeds the bootstrap, so the same data always give the same interval.
+    confidence_level : for every interval (default 0.95).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method (or one "No comparison group" row), with columns:
+
+        * ``outcome``, ``outcome_label``, ``higher_is_better``: the outcome.
+        * ``wave_pre``, ``wave_post``: the waves compared.
+        * ``method``: "Difference in mean change (Welch)", "Hedges' g of change",
+          "ANCOVA adjusted difference", "Prevalence difference-in-differences", or
+          "No comparison group".
+        * ``n_coached``, ``n_comparison``: matched pairs used per group (Int64; ``<NA>``
+          when below k). The ANCOVA row counts only participants with every covariate.
+        * ``estimate``: coached − comparison: difference in mean change (outcome units),
+          Hedges' g, adjusted difference in follow-up score (outcome units), or the
+          difference in prevalence change (percentage points).
+        * ``unit``: the unit of ``estimate`` and its interval.
+        * ``ci_low``, ``ci_high``: confidence interval (Welch t; noncentral t for g; OLS t
+          for ANCOVA; BCa bootstrap for prevalence).
+        * ``p_value``: two-sided: Welch's t-test; the pooled-variance t-test matching g;
+          the ANCOVA group coefficient's t-test; ``<NA>`` for prevalence.
+        * ``standardised``: g for the Hedges row; the ANCOVA adjusted difference divided
+          by the pooled baseline SD; ``<NA>`` otherwise (the Hedges row is the
+          standardised version of the Welch row).
+        * ``se``: standard error (Welch; Borenstein et al. 2009 large-sample SE of g; OLS;
+          bootstrap SD for prevalence, in percentage points).
+        * ``df``: degrees of freedom (Welch–Satterthwaite; n₁ + n₂ − 2; residual df).
+        * ``favours``: "coached", "comparison" or "neither" (the interval includes 0),
+          judged by the outcome's good direction.
+        * ``reading``: the result in one plain sentence.
+        * ``note``: why a row has no estimate, or what the row leaves out.
+        * ``suppressed``: True when the row is withheld because a group has fewer than k
+          matched pairs.
+
+    Notes
+    -----
+    Welch: d̄₁ − d̄₂ ± t(1 − α/2, ν)·SE, SE = √(s₁²/n₁ + s₂²/n₂),
+    ν = SE⁴ / ((s₁²/n₁)²/(n₁−1) + (s₂²/n₂)²/(n₂−1)) (Welch 1947).
+    Hedges' g = J(n₁+n₂−2)·(d̄₁ − d̄₂)/s_pooled with the noncentral-t CI (Lakens 2013).
+    ANCOVA: OLS post ~ pre + group (+ covariates); the group coefficient, standardised by
+    the pooled baseline SD (Vickers & Altman 2001, BMJ 323:1123).
+    Prevalence DiD: (p_post − p_pre)_coached − (p_post − p_pre)_comparison on matched
+    pairs, CI by BCa bootstrap resampling participants within groups.
+
+    Examples
+    --------
+    >>> table = compare_groups(responses, outcome)  # doctest: +SKIP
+    >>> table[["method", "estimate", "ci_low", "ci_high", "favours"]]  # doctest: +SKIP
+    """
+    k = resolve_min_cell(k)
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level}")
+    if n_resamples < 100:
+        raise ValueError(f"n_resamples must be at least 100, got {n_resamples}")
+    waves = resolve_waves(responses, pre_wave, post_wave)
+    covariates = list(dict.fromkeys(covariates))
+    reserved = {PARTICIPANT_ID, WAVE, GROUP, outcome.key}
+    clashing = [c for c in covariates if c in reserved]
+    if clashing:
+        raise MappingError(
+            f"{', '.join(clashing)} cannot be a covariate: the model already uses it.",
+            "Choose attribute columns such as site or specialty as covariates.",
+        )
+    pairs = _matched_pairs(responses, outcome.key, waves, keep=covariates)
+    is_coached = pairs[GROUP].to_numpy() == COACHED
+    n_comparison = int((~is_coached).sum())
+    if n_comparison == 0:
+        return _no_comparison(outcome, waves, int(is_coached.sum()), k)
+
+    change = pairs["change"].to_numpy(float)
+    coached, comparison = change[is_coached], change[~is_coached]
+    rows = [
+        _welch(coached, comparison, outcome, waves, confidence_level),
+        _hedges(coached, comparison, outcome, confidence_level),
+        _ancova(pairs, covariates, outcome, waves, confidence_level),
+        _prevalence_did(pairs, outcome, waves, n_resamples, seed, confidence_level),
+    ]
+    table = _table(rows, outcome, waves)
+    counts = table[list(COUNT_COLUMNS)].to_numpy(int)
+    full = np.array([coached.size, comparison.size])
+    # Withheld together: the rows share the matched pairs, so one shown row would reveal
+    # what the others hide.
+    if (full < k).any():
+        table["suppressed"] = True
+    # An ANCOVA sample that differs from the full one by fewer than k participants (those
+    # without a covariate) would let the two rows be compared to learn about those few.
+    ancova = (table["method"] == METHOD_ANCOVA).to_numpy()
+    left_out = full - counts[ancova][0]
+    ancova_differencing = bool(((left_out > 0) & (left_out < k)).any())
+    if ancova_differencing:
+        table.loc[ancova, "suppressed"] = True
+    table = suppress_small_cells(
+        table, k, count_columns=list(COUNT_COLUMNS), label_columns=LABEL_COLUMNS
+    )
+    if ancova_differencing and not (full < k).any():
+        for column in COUNT_COLUMNS:
+            table.loc[ancova, column] = pd.NA
+        table.loc[ancova, "reading"] = (
+            f"Not shown: the covariates leave out fewer than {k} participants, so comparing "
+            "this row with the others could reveal something about them. Fill in the "
+            "covariates or choose others."
+        )
+    return table

@@ -1,0 +1,348 @@
+"""Prevalence of a condition (e.g. "burned out") at each wave, and its change (methods §3).
+
+A participant meets the condition when their score passes the instrument's published
+cut-off (an editable setting shown with its source). Prevalence carries a Wilson score
+interval; change between two waves among the same participants is tested with McNemar's
+test on the discordant pairs. Disclosure control (methods §8) is applied before return.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from analysis.model.config import resolve_min_cell
+from analysis.model.disclosure import suppress_small_cells, suppressed_reading
+from analysis.model.errors import UserFacingError
+from analysis.model.schema import (
+    ATTRIBUTE_COLUMNS,
+    GROUP,
+    NO_COMPARISON_CAVEAT,
+    WAVE,
+    Cutoff,
+    Outcome,
+)
+from analysis.stats.prepost import (
+    caveat_applies,
+    check_columns,
+    levels_of,
+    matched_pairs,
+    observed_waves,
+    resolve_waves,
+    wave_text,
+    who,
+)
+
+EXACT_BELOW = 25
+"""McNemar: exact binomial test when the discordant pairs b + c are fewer than this."""
+
+
+def wilson_interval(
+    successes: np.ndarray | int, n: np.ndarray | int, confidence_level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion (vectorised; NaN where n = 0).
+
+    centre = (p̂ + z²/2n) / (1 + z²/n), half-width = z/(1 + z²/n) · √(p̂(1 − p̂)/n + z²/4n²),
+    z = Φ⁻¹(1 − α/2). Wilson (1927), JASA 22:209-212; Newcombe (1998), Stat Med 17:857, method 3.
+    """
+    x = np.asarray(successes, dtype=float)
+    m = np.asarray(n, dtype=float)
+    z = special.ndtri(0.5 + confidence_level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / m
+        denominator = 1 + z * z / m
+        centre = (p + z * z / (2 * m)) / denominator
+        half = z / denominator * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m))
+    low = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
+    high = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    return low, high
+
+
+def _cutoff_for(outcome: Outcome, cutoff: Cutoff | None) -> Cutoff:
+    chosen = cutoff if cutoff is not None else outcome.cutoff
+    if chosen is None:
+        raise UserFacingError(
+            f"{outcome.label} has no cut-off, so the share of participants meeting a condition "
+            "cannot be counted.",
+            "Set the published cut-off for this instrument in the settings.",
+        )
+    return chosen
+
+
+def cutoff_text(cutoff: Cutoff) -> str:
+    """The rule in words, e.g. "score ≥ 27"."""
+    sign = "\u2265" if cutoff.at_or_above else "\u2264"
+    return f"score {sign} {cutoff.threshold:g}"
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def prevalence_by_wave(
+    responses: pd.DataFrame,
+    outcome: Outcome,
+    *,
+    cutoff: Cutoff | None = None,
+    by: str = GROUP,
+    k: int | None = None,
+    confidence_level: float = 0.95,
+) -> pd.DataFrame:
+    """Share of participants meeting the condition, per level of ``by`` and wave.
+
+    Parameters
+    ----------
+    responses : long responses with a score column named ``outcome.key``.
+    outcome : the outcome; its ``cutoff`` is used unless ``cutoff`` is given.
+    cutoff : a different published cut-off to apply.
+    by : grouping column (default ``"group"``).
+    k : minimum cell size (resolved with :func:`analysis.model.config.resolve_min_cell`).
+    confidence_level : coverage of the Wilson interval.
+
+    Returns
+    -------
+    DataFrame, one row per level × wave (waves in order), columns:
+
+    - ``outcome``, ``outcome_label``, ``condition`` (e.g. "burned out"),
+      ``cutoff`` (e.g. "score ≥ 27"), ``cutoff_source``.
+    - ``<by>``, ``wave``.
+    - ``n``: participants with a score at that wave.
+    - ``n_condition``: of them, how many meet the condition.
+    - ``prevalence``: n_condition / n (a proportion, 0–1).
+    - ``ci_low``, ``ci_high``: Wilson score interval.
+    - ``suppressed``, ``reading``, ``note``.
+
+    Disclosure: a row with n < k is withheld entirely. Otherwise the pair
+    (n_condition, n − n_condition) is a breakdown of the shown total n: when either is
+    below k both are hidden (complementary suppression), so ``n_condition``,
+    ``prevalence`` and the interval are blank while ``n`` stays.
+    """
+    k = resolve_min_cell(k)
+    check_columns(responses, outcome.key, by)
+    rule = _cutoff_for(outcome, cutoff)
+    # Only the columns used are taken, not every item column of every row.
+    used = list(dict.fromkeys([by, WAVE, outcome.key]))
+    scored = responses.loc[responses[outcome.key].notna(), used]
+    waves = observed_waves(responses, scored)
+    meets = rule.applies(scored[outcome.key].astype(float)).astype(bool)
+    frame = pd.DataFrame(
+        {by: scored[by].to_numpy(), WAVE: wave_text(scored[WAVE]),
+         "meets": meets.to_numpy()}
+    )
+    counts = frame.groupby([by, WAVE], observed=True)["meets"].agg(["size", "sum"])
+
+    rows = []
+    for level in levels_of(responses[by]):
+        for wave in waves:
+            n, x = (
+                (int(counts.loc[(level, wave), "size"]), int(counts.loc[(level, wave), "sum"]))
+                if (level, wave) in counts.index
+                else (0, 0)
+            )
+            rows.append({by: level, WAVE: wave, "n": n, "n_condition": x})
+    table = pd.DataFrame(rows, columns=[by, WAVE, "n", "n_condition"])
+    n = table["n"].to_numpy(dtype=float)
+    x = table["n_condition"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prevalence = np.where(n > 0, x / n, np.nan)
+    low, high = wilson_interval(x, n, confidence_level)
+    table.insert(0, "outcome", outcome.key)
+    table.insert(1, "outcome_label", outcome.label)
+    table.insert(2, "condition", rule.condition)
+    table.insert(3, "cutoff", cutoff_text(rule))
+    table.insert(4, "cutoff_source", rule.source)
+    table["prevalence"] = pd.array(prevalence, dtype="Float64")
+    table["ci_low"] = pd.array(low, dtype="Float64")
+    table["ci_high"] = pd.array(high, dtype="Float64")
+    ci = f"{confidence_level * 100:g} % CI"
+    readings = []
+    notes = []
+    for row in table.itertuples(index=False):
+        level, wave = getattr(row, by), getattr(row, WAVE)
+        if row.n == 0:
+            readings.append(f"No {outcome.label} scores at {wave}.")
+        else:
+            readings.append(
+                f"{_pct(row.prevalence)} of {who(by, level, row.n)} were {rule.condition} at "
+                f"{wave} ({ci} {_pct(row.ci_low)} to {_pct(row.ci_high)}; "
+                f"{cutoff_text(rule)}, {rule.source})."
+            )
+        notes.append(NO_COMPARISON_CAVEAT if caveat_applies(responses, by, level) else "")
+    table["reading"] = readings
+    table["note"] = notes
+
+    labels = ("outcome", "outcome_label", "condition", "cutoff", "cutoff_source", by, WAVE)
+    table = suppress_small_cells(table, k, count_columns=("n",), label_columns=labels)
+    # Complementary suppression of the breakdown (with, without the condition) of n.
+    shown = ~table["suppressed"]
+    with_condition = table["n_condition"].astype("Float64")
+    without = table["n"].astype("Float64") - with_condition
+    hide = shown & ((with_condition < k) | (without < k)).fillna(False).astype(bool)
+    if hide.any():
+        table["n_condition"] = table["n_condition"].astype("Int64")
+        table.loc[hide, "n_condition"] = pd.NA
+        for column in ("prevalence", "ci_low", "ci_high"):
+            table.loc[hide, column] = pd.NA
+        table.loc[hide, "suppressed"] = True
+        table["reading"] = table["reading"].astype(object)
+        table.loc[hide, "reading"] = (
+            f"Not shown: fewer than {k} participants were {rule.condition}, or fewer than {k} "
+            f"were not (minimum group size {k}, to protect privacy)."
+        )
+    table["n_condition"] = table["n_condition"].astype("Int64")
+    return table.reset_index(drop=True)
+
+
+def mcnemar_test(b: int, c: int, *, correction: bool = True) -> tuple[float, float, str]:
+    """McNemar's test on the discordant pairs b (yes→no) and c (no→yes).
+
+    b + c < 25: exact two-sided binomial test of b successes in b + c trials at 1/2,
+    p = min(1, 2·P(X ≤ min(b, c))), reported statistic min(b, c).
+    Otherwise χ² = (|b − c| − 1)²/(b + c) on 1 df (without the −1 when ``correction`` is
+    False). McNemar (1947), Psychometrika 12:153-157; Agresti (2002), Categorical Data
+    Analysis, 2nd ed., §10.1.
+    """
+    discordant = b + c
+    if discordant == 0:
+        return float("nan"), float("nan"), "not estimable (no one changed status)"
+    if discordant < EXACT_BELOW:
+        p = float(stats.binomtest(min(b, c), discordant, 0.5).pvalue)
+        return float(min(b, c)), min(1.0, p), "McNemar exact (binomial) test"
+    numerator = abs(b - c) - (1.0 if correction else 0.0)
+    statistic = max(numerator, 0.0) ** 2 / discordant
+    label = "McNemar chi-square test" + (" with continuity correction" if correction else "")
+    return statistic, float(stats.chi2.sf(statistic, 1)), label
+
+
+def mcnemar_change(
+    responses: pd.DataFrame,
+    outcome: Outcome,
+    *,
+    cutoff: Cutoff | None = None,
+    pre_wave: str | None = None,
+    post_wave: str | None = None,
+    by: str = GROUP,
+    k: int | None = None,
+    correction: bool = True,
+) -> pd.DataFrame:
+    """Change in prevalence among participants seen at both waves, with McNemar's test.
+
+    Parameters
+    ----------
+    responses, outcome, cutoff, by, k : as in :func:`prevalence_by_wave`.
+    pre_wave, post_wave : waves to compare (default: first and last).
+    correction : continuity correction of the chi-square version (default True).
+
+    Returns
+    -------
+    DataFrame, one row per level of ``by``:
+
+    - ``outcome``, ``outcome_label``, ``condition``, ``cutoff``, ``<by>``, ``wave_pre``,
+      ``wave_post``.
+    - ``n``: matched participants.
+    - ``prevalence_pre``, ``prevalence_post``: shares meeting the condition at each wave.
+    - ``b``: met the condition at baseline but not at follow-up (yes→no).
+    - ``c``: did not meet it at baseline but did at follow-up (no→yes).
+    - ``statistic``: χ² (chi-square version) or min(b, c) (exact version).
+    - ``p_value``: two-sided.
+    - ``method``: which version was used: exact binomial when b + c < 25 (the chi-square
+      approximation is poor for few discordant pairs), else χ² with continuity correction.
+    - ``reading``, ``note``, ``suppressed``.
+
+    Disclosure: n < k withholds the row. With n and both prevalences shown, b and c (and
+    the p-value, which with them would reveal b and c) are withheld when either is below
+    k; a prevalence is withheld when fewer than k matched participants were, or were not,
+    in the condition at that wave.
+    """
+    k = resolve_min_cell(k)
+    check_columns(responses, outcome.key, by)
+    rule = _cutoff_for(outcome, cutoff)
+    pre_wave, post_wave = resolve_waves(responses, pre_wave, post_wave)
+    extra = [by] if by not in (GROUP, *ATTRIBUTE_COLUMNS) else []
+    pairs = matched_pairs(responses, outcome.key, pre_wave, post_wave, extra_columns=extra)
+    before = rule.applies(pairs["pre"]).astype(bool).to_numpy()
+    after = rule.applies(pairs["post"]).astype(bool).to_numpy()
+
+    rows = []
+    for level in levels_of(responses[by]):
+        inside = (pairs[by] == level).to_numpy()
+        n = int(inside.sum())
+        yes_pre, yes_post = int(before[inside].sum()), int(after[inside].sum())
+        b = int((before & ~after)[inside].sum())
+        c = int((~before & after)[inside].sum())
+        statistic, p_value, method = mcnemar_test(b, c, correction=correction)
+        row = {
+            "outcome": outcome.key,
+            "outcome_label": outcome.label,
+            "condition": rule.condition,
+            "cutoff": cutoff_text(rule),
+            by: level,
+            "wave_pre": pre_wave,
+            "wave_post": post_wave,
+            "n": n,
+            "prevalence_pre": yes_pre / n if n else np.nan,
+            "prevalence_post": yes_post / n if n else np.nan,
+            "b": b,
+            "c": c,
+            "statistic": statistic,
+            "p_value": p_value,
+            "method": method,
+        }
+        notes = []
+        if n and b + c == 0:
+            notes.append("No participant changed status, so the test is not informative.")
+        if caveat_applies(responses, by, level):
+            notes.append(NO_COMPARISON_CAVEAT)
+        row["note"] = " ".join(notes)
+        if n:
+            significance = (
+                "a change unlikely to be chance alone" if p_value < 0.05
+                else "a change not distinguishable from chance"
+            ) if np.isfinite(p_value) else "no test possible"
+            row["reading"] = (
+                f"Among {who(by, level, n)} seen at {pre_wave} and {post_wave}, the share "
+                f"{rule.condition} went from {_pct(row['prevalence_pre'])} to "
+                f"{_pct(row['prevalence_post'])}: {b:,} left the condition and {c:,} entered "
+                f"it ({significance}; {method}, p = {p_value:.3g})."
+                if np.isfinite(p_value)
+                else f"Among {who(by, level, n)} seen at {pre_wave} and {post_wave}, the share "
+                f"{rule.condition} went from {_pct(row['prevalence_pre'])} to "
+                f"{_pct(row['prevalence_post'])}; no one changed status."
+            )
+        else:
+            row["reading"] = f"No participant has {outcome.label} at both waves."
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=[
+        "outcome", "outcome_label", "condition", "cutoff", by, "wave_pre", "wave_post", "n",
+        "prevalence_pre", "prevalence_post", "b", "c", "statistic", "p_value", "method",
+        "note", "reading",
+    ])
+    for column in ("prevalence_pre", "prevalence_post", "statistic", "p_value"):
+        table[column] = pd.array(table[column].to_numpy(dtype=float), dtype="Float64")
+    labels = ("outcome", "outcome_label", "condition", "cutoff", by, "wave_pre", "wave_post")
+    # b and c are handled below: listing them as counts would blank every small-n row's label.
+    table = suppress_small_cells(table, k, count_columns=("n",), label_columns=labels)
+    table["b"] = table["b"].astype("Int64")
+    table["c"] = table["c"].astype("Int64")
+    shown = ~table["suppressed"]
+    small_discordant = shown & ((table["b"] < k) | (table["c"] < k)).fillna(True).astype(bool)
+    table["reading"] = table["reading"].astype(object)
+    if small_discordant.any():
+        for column in ("b", "c", "statistic", "p_value"):
+            table.loc[small_discordant, column] = pd.NA
+        table.loc[small_discordant, "suppressed"] = True
+        table.loc[small_discordant, "reading"] = (
+            f"Test not shown: fewer than {k} participants left or entered the condition "
+            f"(minimum group size {k}, to protect privacy)."
+        )
+    for wave_column, yes in (("prevalence_pre", before), ("prevalence_post", after)):
+        yes_by_level = pd.Series(yes).groupby(pairs[by].to_numpy()).sum()
+        yes_counts = table[by].map(yes_by_level).fillna(0).astype(float)
+        n_shown = table["n"].astype("Float64")
+        thin = shown & ((yes_counts < k) | (n_shown - yes_counts < k)).fillna(True).astype(bool)
+        table.loc[thin, wave_column] = pd.NA
+        table.loc[thin, "suppressed"] = True
+        if thin.any():
+            table.loc[thin & ~small_discordant, "reading"] = suppressed_reading(k)
+    return table.reset_index(drop=True)

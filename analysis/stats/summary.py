@@ -1,0 +1,308 @@
+"""Every table the dashboard and ``python -m analysis summarize`` show, from one call.
+
+``summarize_program`` runs the statistics of methods §3–6 for every outcome of a
+program and returns them as tidy, already disclosure-controlled tables. The
+dashboard pages and the command line both call it, so they show the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analysis.model.config import resolve_min_cell
+from analysis.model.schema import (
+    COACHED,
+    COMPARISON,
+    GROUP,
+    RETAINED,
+    START_DATE,
+    WAVE,
+    Outcome,
+    ProgramData,
+)
+from analysis.stats.group_comparison import compare_groups
+from analysis.stats.multiplicity import add_holm_column
+from analysis.stats.prepost import pre_post, reuse_matched_pairs
+from analysis.stats.prevalence import mcnemar_change, prevalence_by_wave
+from analysis.stats.reliable_change import reliable_change
+from analysis.stats.retention import retention_at_horizon, retention_yes_no
+from analysis.stats.subgroups import forest_table
+from analysis.stats.survival import bootstrap_retention_difference, logrank_test, retention_curves
+from analysis.stats.trend import wave_means
+
+DEFAULT_SEED = 20261123
+SUBGROUP_ATTRIBUTES: tuple[str, ...] = ("cohort", "site", "specialty", "modality")
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """What to summarise. Defaults: first and last wave, every outcome, k from settings."""
+
+    pre_wave: str | None = None
+    post_wave: str | None = None
+    outcomes: tuple[str, ...] | None = None
+    k: int | None = None
+    n_resamples: int = 5000
+    seed: int = DEFAULT_SEED
+    horizon_months: float = 12.0
+    follow_up_end: date | None = None
+    subgroup_attributes: tuple[str, ...] = SUBGROUP_ATTRIBUTES
+    retention_draws: int = 10_000
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    """The tables of one summary; each one already respects the minimum cell size ``k``."""
+
+    k: int
+    waves: tuple[str, ...]
+    pre_wave: str
+    post_wave: str
+    has_comparison: bool
+    outcomes: tuple[Outcome, ...]
+    pre_post: pd.DataFrame
+    group_comparison: pd.DataFrame
+    subgroups: pd.DataFrame
+    trend: pd.DataFrame
+    prevalence: pd.DataFrame
+    prevalence_change: pd.DataFrame
+    reliable_change: pd.DataFrame
+    retention_curves: pd.DataFrame | None = None
+    retention_horizon: pd.DataFrame | None = None
+    retention_logrank: pd.DataFrame | None = None
+    retention_difference_draws: np.ndarray | None = field(default=None, repr=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every non-empty table by a file-friendly name (one CSV or sheet each)."""
+        named = {
+            "pre_post": self.pre_post,
+            "group_comparison": self.group_comparison,
+            "subgroups": self.subgroups,
+            "trend": self.trend,
+            "prevalence": self.prevalence,
+            "prevalence_change": self.prevalence_change,
+            "reliable_change": self.reliable_change,
+            "retention_curves": self.retention_curves,
+            "retention_at_horizon": self.retention_horizon,
+            "retention_logrank": self.retention_logrank,
+        }
+        return {name: table for name, table in named.items() if table is not None and len(table)}
+
+
+def filter_responses(program: ProgramData, filters: Mapping[str, Sequence[str]]) -> ProgramData:
+    """Keep only participants whose attribute values are among the chosen ones.
+
+    ``filters`` maps an attribute column (cohort, site, …) to the values to keep; an
+    empty selection keeps everyone. The roster is filtered to the same participants.
+    """
+    responses = program.responses
+    keep = pd.Series(True, index=responses.index)
+    for column, values in filters.items():
+        if values and column in responses.columns:
+            keep &= responses[column].astype("string").isin([str(v) for v in values])
+    if keep.all():
+        return program
+    kept = responses.loc[keep]
+    roster = program.roster
+    if roster is not None:
+        roster = roster.loc[roster["participant_id"].isin(kept["participant_id"].unique())]
+    return ProgramData(kept, program.outcomes, roster, program.notes)
+
+
+def _outcomes(program: ProgramData, keys: Sequence[str] | None) -> list[Outcome]:
+    chosen = [o for o in program.outcomes if o.key in program.responses.columns]
+    if keys:
+        chosen = [o for o in chosen if o.key in set(keys)]
+    return chosen
+
+
+def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    tables = [t for t in tables if t is not None and len(t)]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+
+
+def summarize_program(
+    program: ProgramData, options: SummaryOptions | None = None
+) -> ProgramSummary:
+    """Run every statistic for every outcome of ``program`` (methods §3–6, §8).
+
+    Pre/post per group, coached vs comparison (with Holm-adjusted p across outcomes,
+    per method), subgroup forest tables for cohort/site/specialty/modality, wave means,
+    burnout prevalence and its change, reliable change and, with a roster, retention.
+    """
+    options = options or SummaryOptions()
+    k = resolve_min_cell(options.k)
+    responses = program.responses
+    waves = [str(w) for w in responses[WAVE].cat.categories]
+    observed = [w for w in waves if (responses[WAVE] == w).any()]
+    pre_wave = options.pre_wave or (observed[0] if observed else waves[0])
+    post_wave = options.post_wave or (observed[-1] if observed else waves[-1])
+    outcomes = _outcomes(program, options.outcomes)
+    pair = {"pre_wave": pre_wave, "post_wave": post_wave}
+    seeded = {"n_resamples": options.n_resamples, "seed": options.seed}
+
+    pre_post_tables, comparison_tables, subgroup_tables, trend_tables = [], [], [], []
+    prevalence_tables, mcnemar_tables, reliable_tables = [], [], []
+    # Every statistic below asks for the same matched pairs: build them once per outcome.
+    with reuse_matched_pairs():
+        for outcome in outcomes:
+            pre_post_tables.append(pre_post(responses, outcome, k=k, **pair, **seeded))
+            comparison_tables.append(compare_groups(responses, outcome, k=k, **pair, **seeded))
+            trend_tables.append(wave_means(responses, outcome, k=k))
+            if outcome.reliability is not None:  # single items have no reliability to judge by
+                reliable_tables.append(reliable_change(responses, outcome, k=k, **pair))
+            for attribute in options.subgroup_attributes:
+                if attribute in responses.columns and responses[attribute].notna().any():
+                    subgroup_tables.append(forest_table(responses, outcome, attribute, k=k, **pair))
+            if outcome.cutoff is not None:
+                prevalence_tables.append(prevalence_by_wave(responses, outcome, k=k))
+                mcnemar_tables.append(mcnemar_change(responses, outcome, k=k, **pair))
+
+    comparison = _concat(comparison_tables)
+    if len(comparison) and "p_value" in comparison.columns:
+        comparison = add_holm_column(comparison, "p_value", family=("method",))
+
+    retention = _retention(program.roster, options, k)
+    return ProgramSummary(
+        k=k,
+        waves=tuple(waves),
+        pre_wave=pre_wave,
+        post_wave=post_wave,
+        has_comparison=bool((responses[GROUP] == COMPARISON).any()),
+        outcomes=tuple(outcomes),
+        pre_post=_concat(pre_post_tables),
+        group_comparison=comparison,
+        subgroups=_concat(subgroup_tables),
+        trend=_concat(trend_tables),
+        prevalence=_concat(prevalence_tables),
+        prevalence_change=_concat(mcnemar_tables),
+        reliable_change=_concat(reliable_tables),
+        **retention,
+    )
+
+
+def _retention(roster: pd.DataFrame | None, options: SummaryOptions, k: int) -> dict:
+    if roster is None or roster.empty:
+        return {}
+    if START_DATE not in roster.columns and RETAINED in roster.columns:
+        return {"retention_horizon": retention_yes_no(roster, k=k)}
+    timing = {"follow_up_end": options.follow_up_end}
+    both_groups = {COACHED, COMPARISON} <= set(roster[GROUP].dropna().unique())
+    draws = None
+    if both_groups:
+        draws = bootstrap_retention_difference(
+            roster,
+            horizon_months=options.horizon_months,
+            n_resamples=options.retention_draws,
+            seed=options.seed,
+            k=k,
+            **timing,
+        )
+    return {
+        "retention_curves": retention_curves(roster, k=k, **timing),
+        "retention_horizon": retention_at_horizon(
+            roster, horizon_months=options.horizon_months, k=k, **timing
+        ),
+        "retention_logrank": logrank_test(roster, k=k, **timing),
+        "retention_difference_draws": draws,
+    }
+
+
+# Burnout measures in the order the ROI's modelled view prefers them (single-item first:
+# the turnover model's prevalence figures come from single-item and MBI-based definitions).
+BURNOUT_PREFERENCE: tuple[str, ...] = (
+    "miniz1_burnout", "miniz2_burnout", "mbi_ee_single", "mbi_ee", "pfi_burnout", "cbi_work",
+)
+
+
+def _value(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(number) else number
+
+
+def _retention_json(summary: ProgramSummary) -> dict | None:
+    table = summary.retention_horizon
+    if table is None or table.empty or "measure" not in table.columns:
+        return None
+    by_measure = {(row["measure"], row["group"]): row for _, row in table.iterrows()}
+    coached = by_measure.get(("retention", COACHED))
+    comparison = by_measure.get(("retention", COMPARISON))
+    difference = next((row for (measure, _), row in by_measure.items()
+                       if measure == "retention difference"), None)
+    if coached is None:
+        return None
+    suppressed = bool(coached["suppressed"]) or (
+        difference is not None and bool(difference["suppressed"]))
+    return {
+        "horizon_months": _value(coached.get("horizon_months")),
+        "n_coached": _value(coached.get("n")),
+        "n_comparison": None if comparison is None else _value(comparison.get("n")),
+        "retention_coached": _value(coached.get("estimate")),
+        "retention_comparison": None if comparison is None else _value(comparison["estimate"]),
+        "difference": None if difference is None else _value(difference["estimate"]),
+        "difference_ci": None if difference is None else [
+            _value(difference["ci_low"]), _value(difference["ci_high"])],
+        "suppressed": suppressed,
+    }
+
+
+def _burnout_json(summary: ProgramSummary) -> dict | None:
+    table = summary.prevalence
+    if table.empty:
+        return None
+    present = list(dict.fromkeys(table["outcome"]))
+    ranked = [key for key in BURNOUT_PREFERENCE if key in present]
+    if not ranked:
+        return None
+    key = ranked[0]
+    rows = table[(table["outcome"] == key) & (table[GROUP] == COACHED)]
+    pre = rows[rows[WAVE] == summary.pre_wave]
+    post = rows[rows[WAVE] == summary.post_wave]
+    if pre.empty or post.empty:
+        return None
+    return {
+        "outcome": key,
+        "condition": str(pre["condition"].iloc[0]),
+        "coached_pre": _value(pre["prevalence"].iloc[0]),
+        "coached_post": _value(post["prevalence"].iloc[0]),
+        "n_coached": _value(post["n"].iloc[0]),
+        "suppressed": bool(pre["suppressed"].iloc[0] or post["suppressed"].iloc[0]),
+    }
+
+
+def summary_json(summary: ProgramSummary) -> dict:
+    """The machine-readable summary written as ``summary.json`` (read by ``analysis roi``).
+
+    Keys: ``k``, ``waves``, ``pre_wave``, ``post_wave``, ``has_comparison``, ``outcomes``
+    (key, label, higher_is_better), ``readings`` (the plain-language sentences of the
+    pre/post and group-comparison tables), ``retention`` (horizon, n and retention per
+    group, ``difference`` coached − comparison with ``difference_ci``) and
+    ``burnout_prevalence`` (the preferred burnout measure's coached prevalence at the
+    two waves). Withheld pieces are null or flagged ``suppressed``.
+    """
+    readings = [
+        str(r) for table in (summary.pre_post, summary.group_comparison)
+        if "reading" in table.columns for r in table["reading"] if isinstance(r, str) and r
+    ]
+    return {
+        "k": summary.k,
+        "waves": list(summary.waves),
+        "pre_wave": summary.pre_wave,
+        "post_wave": summary.post_wave,
+        "has_comparison": summary.has_comparison,
+        "outcomes": [
+            {"key": o.key, "label": o.label, "higher_is_better": o.higher_is_better}
+            for o in summary.outcomes
+        ],
+        "readings": readings,
+        "retention": _retention_json(summary),
+        "burnout_prevalence": _burnout_json(summary),
+    }

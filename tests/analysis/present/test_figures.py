@@ -1,0 +1,192 @@
+"""Charts: aggregates only, small cells never drawn, numbers equal the analysis tables.
+
+Independent references: numpy.histogram for the binned counts, scipy.stats.bootstrap
+(BCa, paired resampling) for the interval of the mean change, and the pre/post table
+of analysis.stats.prepost for the means the estimation plot shows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from analysis.model.schema import COACHED, COMPARISON, Cutoff, Outcome
+from analysis.present import figures
+from analysis.stats.prepost import matched_pairs, pre_post
+from analysis.stats.summary import SummaryOptions, summarize_program
+
+OUTCOME = Outcome("exhaustion", "Exhaustion", higher_is_better=False, minimum=0, maximum=54,
+                  cutoff=Cutoff(27, True, "high exhaustion", "test cut-off"))
+
+
+def _program_responses(n_coached: int = 60, n_comparison: int = 50,
+                       seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group, n, effect in ((COACHED, n_coached, -4.0), (COMPARISON, n_comparison, 1.0)):
+        pre = np.clip(rng.normal(25, 10, n), 0, 54).round()
+        post = np.clip(pre + effect + rng.normal(0, 8, n), 0, 54).round()
+        for i in range(n):
+            pid = f"{group}{i:03d}"
+            site = "Site " + "ABC"[i % 3]
+            rows.append((pid, "baseline", group, pre[i], site))
+            rows.append((pid, "12m", group, post[i], site))
+    frame = pd.DataFrame(rows, columns=["participant_id", "wave", "group", "exhaustion",
+                                        "site"])
+    frame["wave"] = pd.Categorical(frame["wave"], ["baseline", "12m"], ordered=True)
+    return frame
+
+
+def test_binned_counts_equal_numpy_histogram_when_nothing_is_withheld():
+    rng = np.random.default_rng(1)
+    values = pd.DataFrame({"g": "a", "score": rng.integers(0, 55, 400).astype(float)})
+    edges = figures.score_bins(OUTCOME)
+    table = figures.binned_distribution(values, "score", ["g"], edges, k=1)
+    expected, _ = np.histogram(values["score"], bins=edges)
+    assert table["n"].astype(int).tolist() == expected.tolist()
+    assert table["share"].astype(float).sum() == pytest.approx(1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 54), min_size=1, max_size=80), st.integers(2, 10))
+def test_no_shown_band_is_smaller_than_k_and_never_exactly_one_is_hidden(scores, k):
+    values = pd.DataFrame({"g": "a", "score": np.array(scores, dtype=float)})
+    table = figures.binned_distribution(values, "score", ["g"],
+                                        figures.score_bins(OUTCOME), k)
+    shown = table[~table["suppressed"]]
+    assert (shown["n"].astype(int) >= k).all()
+    hidden = table["suppressed"].sum()
+    assert hidden != 1  # one hidden band could be recovered from the total
+    assert table.loc[table["suppressed"], "n"].isna().all()
+    if len(scores) < k:
+        assert table["total"].isna().all() and table["suppressed"].all()
+
+
+def test_narrow_scales_get_one_band_per_answer():
+    item = Outcome("miniz", "Burnout item", False, 1, 5)
+    assert figures.score_bins(item).tolist() == [0.5, 1.5, 2.5, 3.5, 4.5, 5.5]
+
+
+def test_estimation_data_matches_the_pre_post_table_and_a_scipy_bca_interval():
+    responses = _program_responses()
+    groups = figures.estimation_data(responses, OUTCOME, "baseline", "12m", k=5,
+                                     n_resamples=4000, seed=3)
+    table = pre_post(responses, OUTCOME, pre_wave="baseline", post_wave="12m", k=5,
+                     n_resamples=200)
+    pairs = matched_pairs(responses, OUTCOME.key, "baseline", "12m")
+    for group in groups:
+        row = table[table["group"] == group.group].iloc[0]
+        assert group.n == row["n"]
+        assert group.mean_pre == pytest.approx(row["mean_pre"])
+        assert group.sd_post == pytest.approx(row["sd_post"])
+        assert group.mean_change == pytest.approx(row["mean_change"])
+        mine = pairs[pairs["group"] == group.group]
+        reference = stats.bootstrap(
+            (mine["pre"].to_numpy(), mine["post"].to_numpy()),
+            lambda pre, post, axis=-1: np.mean(post - pre, axis=axis), paired=True,
+            vectorized=True, n_resamples=4000, method="BCa",
+            random_state=np.random.default_rng(11)).confidence_interval
+        # Different random streams: the limits agree to Monte Carlo error.
+        assert group.ci_low == pytest.approx(reference.low, abs=0.25)
+        assert group.ci_high == pytest.approx(reference.high, abs=0.25)
+        assert group.distribution.size == 4000
+
+
+def test_a_group_smaller_than_k_is_withheld_from_the_estimation_plot():
+    responses = _program_responses(n_coached=40, n_comparison=4)
+    groups = figures.estimation_data(responses, OUTCOME, "baseline", "12m", k=5,
+                                     n_resamples=300)
+    comparison = next(g for g in groups if g.group == COMPARISON)
+    assert comparison.n is None and comparison.distribution.size == 0
+    assert comparison.mean_pre is None and "fewer than 5" in comparison.note
+    figure = figures.estimation_plot(groups, OUTCOME, "baseline", "12m", 5)
+    assert not any(COMPARISON in str(trace.name) for trace in figure.data)
+
+
+def test_the_estimation_plot_draws_no_individual_and_no_small_band():
+    responses = _program_responses()
+    groups = figures.estimation_data(responses, OUTCOME, "baseline", "12m", k=5,
+                                     n_resamples=300)
+    figure = figures.estimation_plot(groups, OUTCOME, "baseline", "12m", 5)
+    for trace in figure.data:
+        if isinstance(trace, go.Scatter):
+            assert len(trace.y) <= 5  # means, lines of means, intervals: never people
+        if isinstance(trace, go.Bar):
+            counts = np.asarray(trace.customdata)[:, 2].astype(float)
+            assert (counts >= 5).all()
+    assert "fell" in figure.layout.title.text and "n = 60" in figure.layout.title.text
+
+
+def test_change_phrase_does_not_call_an_interval_through_zero_a_change():
+    assert "not distinguishable" in figures.change_phrase(OUTCOME, -1.0, -2.5, 0.4, "x")
+    assert "improvement" in figures.change_phrase(OUTCOME, -3.0, -5.0, -1.0, "x")
+    assert "worsening" in figures.change_phrase(OUTCOME, 3.0, 1.0, 5.0, "x")
+
+
+@pytest.fixture(scope="module")
+def summary():
+    responses = _program_responses()
+    from analysis.model.schema import ProgramData
+
+    small_site = responses["participant_id"].isin(["coached000", "coached001", "coached002"])
+    responses.loc[small_site, "site"] = "Tiny"
+    return summarize_program(ProgramData(responses, (OUTCOME,)),
+                             SummaryOptions(n_resamples=200))
+
+
+def test_forest_plot_draws_no_statistic_for_a_withheld_subgroup(summary):
+    figure = figures.forest_plot(summary.subgroups, OUTCOME, "site", summary.k)
+    names = [y for trace in figure.data for y in (trace.y or ())]
+    assert "Tiny (n < 5)" in names
+    for trace in figure.data:
+        if trace.mode == "markers" and trace.error_x is not None and trace.error_x.array \
+                is not None:
+            assert "Tiny (n < 5)" not in list(trace.y)
+    assert "withheld" in figure.layout.title.text or "withheld" in str(figure.data)
+    assert any("pooled" in str(trace.name) for trace in figure.data)
+
+
+def test_prevalence_bars_carry_their_n_and_interval(summary):
+    figure = figures.prevalence_figure(summary.prevalence, OUTCOME, summary.k)
+    rows = summary.prevalence[summary.prevalence["group"] == COACHED]
+    bar = next(t for t in figure.data if t.name == COACHED)
+    assert list(bar.y) == pytest.approx(rows["prevalence"].astype(float).tolist())
+    assert all("n = " in text for text in bar.text)
+    assert bar.error_y.array is not None
+
+
+def test_trend_and_comparison_figures_show_intervals(summary):
+    trend = figures.trend_figure(summary.trend, OUTCOME, summary.k)
+    assert all(t.error_y.arrayminus is not None for t in trend.data)
+    comparison = figures.comparison_figure(summary.group_comparison, OUTCOME, summary.k)
+    units = set(summary.group_comparison.loc[
+        summary.group_comparison["method"].isin(list(comparison.data[0].y)), "unit"])
+    assert units == {OUTCOME.unit}  # one axis, one unit
+
+
+def test_monte_carlo_title_states_the_probability_above_zero():
+    draws = np.linspace(-50, 150, 1000)
+    summary = pd.DataFrame([{"metric": "roi_pct", "median": 50.0, "p05": -40.0,
+                             "p95": 140.0, "prob_positive": float(np.mean(draws > 0))}])
+    figure = figures.monte_carlo_figure(draws, summary, 1000)
+    assert "75 % of 1,000 simulations" in figure.layout.title.text
+
+
+def test_km_figure_has_a_confidence_band_per_group(summary):
+    curves = pd.DataFrame({
+        "group": ["coached"] * 3 + ["comparison"] * 3,
+        "months": [0, 5, 10] * 2,
+        "retention": [1, 0.95, 0.9, 1, 0.9, 0.8],
+        "ci_low": [1, 0.9, 0.85, 1, 0.85, 0.7],
+        "ci_high": [1, 0.98, 0.95, 1, 0.95, 0.88],
+        "at_risk": pd.array([50, 48, 40, 50, 45, 38], dtype="Int64"),
+        "suppressed": False,
+    })
+    figure = figures.km_figure(curves, 12, 5)
+    assert sum(1 for t in figure.data if t.fill == "tonexty") == 2
+    assert any("n = 50" in str(t.name) for t in figure.data)
