@@ -26,7 +26,6 @@ from analysis.intake.pipeline import (
 )
 from analysis.model.config import min_cell_floor
 from analysis.model.schema import ProgramData
-from analysis.present.figures import EstimationGroup, estimation_data, wave_distribution
 from analysis.present.report import (
     RoiResults,
     default_scenario,
@@ -34,6 +33,7 @@ from analysis.present.report import (
     scenario_with_program_effects,
 )
 from analysis.roi.scenario import Scenario, dump_scenario, load_scenario
+from analysis.stats.estimation import EstimationGroup, estimation_data, wave_distribution
 from analysis.stats.summary import (
     ProgramSummary,
     SummaryOptions,

@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analysis.model.disclosure import SUPPRESSED_COLUMN, suppress_breakdown
+from analysis.model.disclosure import SUPPRESSED_COLUMN
 from analysis.model.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
 from analysis.present.formatting import as_float, interval, money, percent, score
-from analysis.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, mean_change_distribution
-from analysis.stats.prepost import matched_pairs
+from analysis.stats.estimation import EstimationGroup
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000")
@@ -109,173 +107,6 @@ def change_phrase(outcome: Outcome, estimate: float, low: float, high: float,
     good = outcome.is_improvement(estimate)
     verdict = "an improvement" if good else "a worsening"
     return f"{label} {verb} {size} {outcome.unit} among {who} ({verdict})"
-
-
-# ---------------------------------------------------------------------------
-# Aggregates for the estimation plot and the distributions (no rows leave here)
-# ---------------------------------------------------------------------------
-
-
-def score_bins(outcome: Outcome) -> np.ndarray:
-    """Bin edges over the outcome's range: one bin per point on narrow scales (≤ 10
-    points wide, centred on whole numbers), otherwise about nine equal bins."""
-    low, high = float(outcome.minimum), float(outcome.maximum)
-    span = high - low
-    if span <= 10:
-        return np.arange(math.floor(low) - 0.5, math.ceil(high) + 1.0, 1.0)
-    width = float(math.ceil(span / 9))
-    return np.arange(low, high + width, width)
-
-
-def binned_distribution(
-    values: pd.DataFrame,
-    value_column: str,
-    by: Sequence[str],
-    edges: np.ndarray,
-    k: int,
-) -> pd.DataFrame:
-    """Counts of people per score band, with small bands withheld.
-
-    Parameters
-    ----------
-    values : one row per person and breakdown (e.g. per participant and wave).
-    value_column : the score.
-    by : the breakdown columns (e.g. ``["group", "wave"]``); each combination is one
-        histogram with its own total.
-    edges : bin edges (``score_bins``); bins are [left, right) except the last, which is
-        closed, as in :func:`numpy.histogram`.
-    k : minimum cell size. Bands with fewer than k people are withheld, and where one
-        band of a histogram is withheld a second one is too (complementary suppression,
-        methods §8), so the total n cannot reveal it.
-
-    Returns
-    -------
-    One row per breakdown and band: the ``by`` columns, ``bin_low``, ``bin_high``,
-    ``n`` (``<NA>`` when withheld), ``share`` of the histogram's total (``<NA>`` when
-    withheld), ``total`` (the histogram's n; ``<NA>`` when under k) and ``suppressed``.
-    """
-    by = list(by)
-    scored = values.loc[values[value_column].notna(), [*by, value_column]]
-    n_bins = len(edges) - 1
-    position = np.clip(np.searchsorted(edges, scored[value_column].to_numpy(float),
-                                       side="right") - 1, 0, n_bins - 1)
-    scored = scored.assign(_bin=position)
-    counts = scored.groupby([*by, "_bin"], observed=True).size()
-    keys = scored[by].drop_duplicates().sort_values(by).itertuples(index=False, name=None)
-    rows = []
-    for key in keys:
-        for b in range(n_bins):
-            rows.append((*key, b, int(counts.get((*key, b), 0))))
-    table = pd.DataFrame(rows, columns=[*by, "_bin", "n"])
-    if table.empty:
-        return pd.DataFrame(columns=[*by, "bin_low", "bin_high", "n", "share", "total",
-                                     SUPPRESSED_COLUMN])
-    totals = table.groupby(by, observed=True)["n"].transform("sum")
-    table["share"] = table["n"] / totals
-    table["total"] = totals.astype("Int64")
-    table["bin_low"] = edges[table["_bin"].to_numpy()]
-    table["bin_high"] = edges[table["_bin"].to_numpy() + 1]
-    table = suppress_breakdown(table, "n", k, by=by, derived_columns=["share"])
-    table.loc[table["total"] < k, "total"] = pd.NA
-    return table[[*by, "bin_low", "bin_high", "n", "share", "total", SUPPRESSED_COLUMN]]
-
-
-@dataclass(frozen=True)
-class EstimationGroup:
-    """What the estimation plot shows for one group: aggregates only.
-
-    Attributes
-    ----------
-    group : "coached" or "comparison".
-    n : matched participants (None when fewer than k: the group is withheld).
-    mean_pre, sd_pre, mean_post, sd_post : the matched participants' wave means and SDs.
-    histogram : ``binned_distribution`` of the matched scores by wave.
-    mean_change, ci_low, ci_high : d̄ = mean(post − pre) with its BCa bootstrap interval.
-    distribution : the bootstrap replicates of d̄ (empty when withheld).
-    note : why a piece is missing ("" when all is shown).
-    """
-
-    group: str
-    n: int | None
-    mean_pre: float | None = None
-    sd_pre: float | None = None
-    mean_post: float | None = None
-    sd_post: float | None = None
-    histogram: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    mean_change: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    distribution: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
-    method: str = ""
-    note: str = ""
-
-
-def estimation_data(
-    responses: pd.DataFrame,
-    outcome: Outcome,
-    pre_wave: str,
-    post_wave: str,
-    k: int,
-    *,
-    n_resamples: int = DEFAULT_RESAMPLES,
-    seed: int = DEFAULT_SEED,
-) -> tuple[EstimationGroup, ...]:
-    """The aggregates of a Gardner–Altman estimation plot, per group.
-
-    Matched pairs (participants with a score at both waves, as in
-    :func:`analysis.stats.prepost.pre_post`); the mean change d̄ with its BCa bootstrap
-    interval and replicates (:func:`analysis.stats.bootstrap.mean_change_distribution`,
-    participants resampled); the wave distributions binned with small bands withheld.
-    Ho et al., "Moving beyond P values: data analysis with estimation graphics",
-    Nature Methods 2019;16:565-566.
-    """
-    pairs = matched_pairs(responses, outcome.key, pre_wave, post_wave)
-    edges = score_bins(outcome)
-    groups = [g for g in (COACHED, COMPARISON) if (pairs[GROUP] == g).any()] if len(pairs) \
-        else []
-    out = []
-    for group in groups:
-        mine = pairs[pairs[GROUP] == group]
-        n = len(mine)
-        if n < k:
-            out.append(EstimationGroup(group, None, note=(
-                f"{group.capitalize()}: fewer than {k} participants answered at both waves, "
-                "so nothing is shown (minimum group size).")))
-            continue
-        pre = mine["pre"].to_numpy(float)
-        post = mine["post"].to_numpy(float)
-        long = pd.DataFrame({
-            WAVE: [pre_wave] * n + [post_wave] * n,
-            "score": np.concatenate([pre, post]),
-        })
-        histogram = binned_distribution(long, "score", [WAVE], edges, k)
-        if n < 2 or np.all(post - pre == (post - pre)[0]):
-            out.append(EstimationGroup(
-                group, n, float(pre.mean()), float(pre.std(ddof=1)) if n > 1 else None,
-                float(post.mean()), float(post.std(ddof=1)) if n > 1 else None, histogram,
-                mean_change=float((post - pre).mean()),
-                note="Every participant changed by the same amount, so there is no "
-                     "sampling distribution to draw."))
-            continue
-        boot = mean_change_distribution(pre, post, n_resamples=n_resamples, seed=seed)
-        out.append(EstimationGroup(
-            group=group, n=n,
-            mean_pre=float(pre.mean()), sd_pre=float(pre.std(ddof=1)),
-            mean_post=float(post.mean()), sd_post=float(post.std(ddof=1)),
-            histogram=histogram,
-            mean_change=float(boot.estimate),
-            ci_low=as_float(boot.ci_low), ci_high=as_float(boot.ci_high),
-            distribution=np.asarray(boot.distribution, dtype=float),
-            method=boot.method, note=boot.note,
-        ))
-    return tuple(out)
-
-
-def wave_distribution(responses: pd.DataFrame, outcome: Outcome, k: int) -> pd.DataFrame:
-    """Everyone's scores at each wave, binned by group and wave with small bands withheld."""
-    scored = responses.loc[responses[outcome.key].notna(), [GROUP, WAVE, outcome.key]]
-    scored = scored.assign(**{WAVE: scored[WAVE].astype(str)})
-    return binned_distribution(scored, outcome.key, [GROUP, WAVE], score_bins(outcome), k)
 
 
 # ---------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from analysis.roi.uncertainty import (
     tornado,
     two_way_table,
 )
+from analysis.stats.estimation import EstimationGroup
 from analysis.stats.summary import ProgramSummary, summary_json
 
 Tone = Literal["good", "bad", "neutral"]
@@ -559,7 +560,7 @@ def report_sections(
     summary: ProgramSummary,
     outcome_key: str | None,
     roi: RoiResults | None,
-    estimation: Sequence[figures.EstimationGroup] | None = None,
+    estimation: Sequence[EstimationGroup] | None = None,
 ) -> list[ReportSection]:
     """The HTML report: findings, the chosen outcome in detail, groups, retention, ROI."""
     k = summary.k

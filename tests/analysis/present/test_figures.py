@@ -11,13 +11,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from scipy import stats
 
 from analysis.model.schema import COACHED, COMPARISON, Cutoff, Outcome
 from analysis.present import figures
-from analysis.stats.prepost import matched_pairs, pre_post
+from analysis.stats.estimation import estimation_data
 from analysis.stats.summary import SummaryOptions, summarize_program
 
 OUTCOME = Outcome("exhaustion", "Exhaustion", higher_is_better=False, minimum=0, maximum=54,
@@ -42,64 +39,9 @@ def _program_responses(n_coached: int = 60, n_comparison: int = 50,
     return frame
 
 
-def test_binned_counts_equal_numpy_histogram_when_nothing_is_withheld():
-    rng = np.random.default_rng(1)
-    values = pd.DataFrame({"g": "a", "score": rng.integers(0, 55, 400).astype(float)})
-    edges = figures.score_bins(OUTCOME)
-    table = figures.binned_distribution(values, "score", ["g"], edges, k=1)
-    expected, _ = np.histogram(values["score"], bins=edges)
-    assert table["n"].astype(int).tolist() == expected.tolist()
-    assert table["share"].astype(float).sum() == pytest.approx(1.0)
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(0, 54), min_size=1, max_size=80), st.integers(2, 10))
-def test_no_shown_band_is_smaller_than_k_and_never_exactly_one_is_hidden(scores, k):
-    values = pd.DataFrame({"g": "a", "score": np.array(scores, dtype=float)})
-    table = figures.binned_distribution(values, "score", ["g"],
-                                        figures.score_bins(OUTCOME), k)
-    shown = table[~table["suppressed"]]
-    assert (shown["n"].astype(int) >= k).all()
-    hidden = table["suppressed"].sum()
-    assert hidden != 1  # one hidden band could be recovered from the total
-    assert table.loc[table["suppressed"], "n"].isna().all()
-    if len(scores) < k:
-        assert table["total"].isna().all() and table["suppressed"].all()
-
-
-def test_narrow_scales_get_one_band_per_answer():
-    item = Outcome("miniz", "Burnout item", False, 1, 5)
-    assert figures.score_bins(item).tolist() == [0.5, 1.5, 2.5, 3.5, 4.5, 5.5]
-
-
-def test_estimation_data_matches_the_pre_post_table_and_a_scipy_bca_interval():
-    responses = _program_responses()
-    groups = figures.estimation_data(responses, OUTCOME, "baseline", "12m", k=5,
-                                     n_resamples=4000, seed=3)
-    table = pre_post(responses, OUTCOME, pre_wave="baseline", post_wave="12m", k=5,
-                     n_resamples=200)
-    pairs = matched_pairs(responses, OUTCOME.key, "baseline", "12m")
-    for group in groups:
-        row = table[table["group"] == group.group].iloc[0]
-        assert group.n == row["n"]
-        assert group.mean_pre == pytest.approx(row["mean_pre"])
-        assert group.sd_post == pytest.approx(row["sd_post"])
-        assert group.mean_change == pytest.approx(row["mean_change"])
-        mine = pairs[pairs["group"] == group.group]
-        reference = stats.bootstrap(
-            (mine["pre"].to_numpy(), mine["post"].to_numpy()),
-            lambda pre, post, axis=-1: np.mean(post - pre, axis=axis), paired=True,
-            vectorized=True, n_resamples=4000, method="BCa",
-            random_state=np.random.default_rng(11)).confidence_interval
-        # Different random streams: the limits agree to Monte Carlo error.
-        assert group.ci_low == pytest.approx(reference.low, abs=0.25)
-        assert group.ci_high == pytest.approx(reference.high, abs=0.25)
-        assert group.distribution.size == 4000
-
-
 def test_a_group_smaller_than_k_is_withheld_from_the_estimation_plot():
     responses = _program_responses(n_coached=40, n_comparison=4)
-    groups = figures.estimation_data(responses, OUTCOME, "baseline", "12m", k=5,
+    groups = estimation_data(responses, OUTCOME, "baseline", "12m", k=5,
                                      n_resamples=300)
     comparison = next(g for g in groups if g.group == COMPARISON)
     assert comparison.n is None and comparison.distribution.size == 0
@@ -110,7 +52,7 @@ def test_a_group_smaller_than_k_is_withheld_from_the_estimation_plot():
 
 def test_the_estimation_plot_draws_no_individual_and_no_small_band():
     responses = _program_responses()
-    groups = figures.estimation_data(responses, OUTCOME, "baseline", "12m", k=5,
+    groups = estimation_data(responses, OUTCOME, "baseline", "12m", k=5,
                                      n_resamples=300)
     figure = figures.estimation_plot(groups, OUTCOME, "baseline", "12m", 5)
     for trace in figure.data:

@@ -126,7 +126,7 @@ def test_workbook_has_the_methods_sheet_and_writes_withheld_counts_as_less_than_
 
 
 def test_html_report_is_self_contained_and_states_the_findings(summary, roi, program):
-    from analysis.present.figures import estimation_data
+    from analysis.stats.estimation import estimation_data
 
     estimation = estimation_data(program.responses, program.outcome("mbi_ee"),
                                  summary.pre_wave, summary.post_wave, summary.k,
