@@ -8,17 +8,13 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
-
-# ---------------------------------------------------------------------------
-# Participant codes
-# ---------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------
-# Participant codes
-# ---------------------------------------------------------------------------
+import pyarrow as pa
+import pyarrow.compute as pc
 
 INNER_SPACE = re.compile(r"\s+")
+# The characters Python's ``str.isspace`` (and so ``\s`` above) calls whitespace within
+# ASCII. RE2's ``\s`` leaves out \v and the separators \x1c-\x1f, so they are listed.
+ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
 
 
 def _normalise_code(value: object) -> object:
@@ -45,12 +41,44 @@ def _normalise_code(value: object) -> object:
     return text if text else pd.NA
 
 
+def _normalise_distinct(originals: np.ndarray) -> np.ndarray:
+    """:func:`_normalise_code` of each distinct code, vectorised for plain ASCII text.
+
+    For ASCII text NFKC changes nothing and case folding is lower-casing, so one pass
+    of Arrow's lower-casing and whitespace removal gives exactly what the per-value
+    rules give; anything else (numbers, accents, full-width digits) takes the per-value
+    path. A hundred thousand participants then cost milliseconds, not a second.
+    """
+    out = np.empty(len(originals), dtype=object)
+    is_text = np.fromiter((isinstance(v, str) for v in originals), dtype=bool,
+                          count=len(originals))
+    ascii_text = np.zeros(len(originals), dtype=bool)
+    if is_text.any():
+        try:
+            text = pa.array(originals[is_text], type=pa.large_string())
+        except (pa.ArrowInvalid, UnicodeEncodeError):  # e.g. unpaired surrogates
+            text = None
+        if text is not None:
+            ascii_text[np.flatnonzero(is_text)] = pc.string_is_ascii(text).to_numpy(
+                zero_copy_only=False)
+    if ascii_text.any():
+        plain = pa.array(originals[ascii_text], type=pa.large_string())
+        tidied = pc.replace_substring_regex(pc.ascii_lower(plain), ASCII_SPACE, "")
+        values = tidied.to_numpy(zero_copy_only=False).astype(object)
+        values[values == ""] = pd.NA
+        out[ascii_text] = values
+    rest = np.flatnonzero(~ascii_text)
+    out[rest] = [_normalise_code(v) for v in originals[rest]]
+    return out
+
+
 def normalise_participant_codes(codes: pd.Series) -> tuple[pd.Series, int]:
     """Participant codes made comparable across files: trimmed, case-folded, no spaces.
 
     Each code is Unicode-normalised (NFKC, so full-width digits and non-breaking
     spaces become plain ones), stripped of all whitespace and case-folded; whole
     numbers read as decimals (``101.0``) become ``"101"``. Blank codes become NA.
+    Each distinct spelling is normalised once, whatever the number of rows.
 
     Parameters
     ----------
@@ -65,26 +93,30 @@ def normalise_participant_codes(codes: pd.Series) -> tuple[pd.Series, int]:
         (even in capitals) has ``n_changed == 0``.
     """
     positions, uniques = pd.factorize(codes, use_na_sentinel=True)
-    originals = pd.Series(uniques, dtype=object)
-    normalised = originals.map(_normalise_code)
+    originals = np.asarray(uniques, dtype=object)
+    normalised = pd.Series(_normalise_distinct(originals), dtype=object)
     present = positions >= 0
     rows_per_unique = np.bincount(positions[present], minlength=len(uniques))
     # Numbers are compared by their text form: 101 and 101.0 are one spelling.
-    spelling = originals.map(lambda v: v if isinstance(v, str) else _normalise_code(v))
+    is_text = np.fromiter((isinstance(v, str) for v in originals), dtype=bool,
+                          count=len(originals))
+    spelling = normalised.astype(str).to_numpy(dtype=object)
+    spelling[is_text] = originals[is_text]
     table = pd.DataFrame(
-        {"code": normalised, "spelling": spelling.astype(str), "n": rows_per_unique}
+        {"code": normalised, "spelling": spelling, "n": rows_per_unique}
     ).loc[normalised.notna()]
-    table["untidy"] = table["spelling"] != table["code"].astype(str)
-    usual = (
-        table.sort_values(["n", "untidy", "spelling"], ascending=[False, True, True])
-        .drop_duplicates("code")
-        .set_index("code")["spelling"]
-    )
-    unusual = table["spelling"] != table["code"].map(usual)
-    n_changed = int(table.loc[unusual, "n"].sum())
-    values = np.asarray(normalised.astype(object), dtype=object)
+    if table["code"].is_unique:  # every code spelled one way: nothing to count
+        n_changed = 0
+    else:
+        table["untidy"] = table["spelling"] != table["code"].astype(str)
+        usual = (
+            table.sort_values(["n", "untidy", "spelling"], ascending=[False, True, True])
+            .drop_duplicates("code")
+            .set_index("code")["spelling"]
+        )
+        unusual = table["spelling"] != table["code"].map(usual)
+        n_changed = int(table.loc[unusual, "n"].sum())
+    values = np.asarray(normalised, dtype=object)
     out = np.full(len(codes), pd.NA, dtype=object)
     out[present] = values[positions[present]]
     return pd.Series(out, index=codes.index, name=codes.name, dtype="string"), n_changed
-
-

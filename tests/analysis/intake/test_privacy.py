@@ -551,3 +551,19 @@ def test_empty_frames_odd_headers_and_categoricals_are_handled():
         }
     )
     assert kinds(frame) == {"contact": "email"}
+
+
+@pytest.mark.parametrize("key", [b"k", b"k" * 32, b"k" * 64, b"k" * 65, bytes(range(200))])
+def test_pseudonyms_equal_the_standard_library_hmac_for_short_and_long_keys(key):
+    ids = pd.Series(["p0001", "é-ünïcode", "x" * 300, "P0001"])
+    expected = [hmac.new(key, code.encode("utf-8"), hashlib.sha256).hexdigest()
+                for code in ids]
+    assert list(pseudonymise_ids(ids, key)) == expected
+
+
+def test_numbers_and_their_decimal_spellings_keep_different_pseudonyms():
+    # The codes arrive normalised; a raw 101 and 101.0 are hashed as the text they are.
+    out = pseudonymise_ids(pd.Series([101, 101.0, "101", True], dtype=object), KEY)
+    assert out[0] == out[2] == reference_hmac(KEY, "101")
+    assert out[1] == reference_hmac(KEY, "101.0")
+    assert out[3] == reference_hmac(KEY, "True")
