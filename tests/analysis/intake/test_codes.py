@@ -64,9 +64,9 @@ def test_the_fast_path_equals_the_per_code_rule(values):
 def test_rows_spelled_unusually_are_counted_exactly_among_many():
     rng = np.random.default_rng(7)
     spelled = ["P%05d", "p%05d ", " P %05d"]
-    # Every code is written the usual way three times, then some rows differently.
-    numbers = np.concatenate([np.repeat(np.arange(3_000), 3), rng.integers(0, 3_000, 2_000)])
-    styles = np.concatenate([np.zeros(9_000, dtype=int), rng.choice([1, 2], size=2_000)])
+    # Every code is written the usual way ten times, then some rows differently.
+    numbers = np.concatenate([np.repeat(np.arange(3_000), 10), rng.integers(0, 3_000, 2_000)])
+    styles = np.concatenate([np.zeros(30_000, dtype=int), rng.choice([1, 2], size=2_000)])
     codes = pd.Series([spelled[s] % n for s, n in zip(styles, numbers, strict=True)])
     tidy, n_changed = normalise_participant_codes(codes)
     assert tidy.nunique() == len(set(numbers))
