@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ from analysis.stats.summary import (
     filter_responses,
     summarize_program,
 )
+from dashboard import resampling
 
 UPLOADS = "uploads"  # tuple[UploadedFile, ...]
 ROSTER = "roster_upload"  # UploadedFile | None
@@ -124,6 +125,11 @@ def min_cell() -> int:
     return max(int(st.session_state.get(MIN_CELL, min_cell_floor())), min_cell_floor())
 
 
+def chosen_outcome_key() -> str | None:
+    """The outcome chosen in the sidebar (the sidebar keeps it valid for the data)."""
+    return st.session_state.get(OUTCOME)
+
+
 def filters() -> dict[str, tuple[str, ...]]:
     return {
         column: tuple(st.session_state.get(FILTER_PREFIX + column, ()))
@@ -168,6 +174,107 @@ def current_summary(data: ActiveData | None = None) -> ProgramSummary:
     assert data.program is not None
     return _upload_summary(data.source_key, options_key, filters_key, data.program, options,
                            chosen)
+
+
+# --- What one page shows: only its tables, resampling after ------------------------------
+#
+# A page asks for the tables it draws for the chosen outcome (or for every outcome where
+# it shows them all). The numbers come at once with resample=False (every estimate and
+# analytic interval; the g_av BCa columns blank, no retention draws), cached by the
+# data, the sidebar options, the filters, the tables and the outcome, so a sidebar
+# change recomputes only this page's part. The resampled version (the same call with
+# resample=True) runs as a background job (dashboard/resampling.py) and fills in.
+
+
+def _page_options(tables: tuple[str, ...], outcome: str | None,
+                  resample: bool) -> SummaryOptions:
+    return replace(summary_options(), tables=tables,
+                   outcomes=(outcome,) if outcome else None, resample=resample)
+
+
+def _key_of(options: SummaryOptions, chosen: dict) -> tuple[str, str]:
+    return (json.dumps(asdict(options), default=str, sort_keys=True),
+            json.dumps(chosen, sort_keys=True))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _sample_page(options_key: str, filters_key: str, _options: SummaryOptions,
+                 _filters: dict) -> ProgramSummary:
+    program = sample_prepared().program
+    assert program is not None
+    return summarize_program(filter_responses(program, _filters), _options)
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def _upload_page(source_key: str, options_key: str, filters_key: str, _program: ProgramData,
+                 _options: SummaryOptions, _filters: dict) -> ProgramSummary:
+    return summarize_program(filter_responses(_program, _filters), _options)
+
+
+def page_summary(data: ActiveData, tables: tuple[str, ...],
+                 outcome: str | None = None) -> ProgramSummary:
+    """The page's tables for ``outcome`` (None: every outcome), without resampling."""
+    options = _page_options(tables, outcome, resample=False)
+    chosen = filters()
+    options_key, filters_key = _key_of(options, chosen)
+    if data.is_sample:
+        return _sample_page(options_key, filters_key, options, chosen)
+    assert data.program is not None
+    return _upload_page(data.source_key, options_key, filters_key, data.program, options,
+                        chosen)
+
+
+def resampled_summary(
+    data: ActiveData, tables: tuple[str, ...], outcome: str | None = None,
+    label: str = "Resampling",
+) -> tuple[ProgramSummary | None, resampling.Job]:
+    """The same tables with their bootstrap parts (None while the background job runs)
+    and the job, for :func:`dashboard.resampling.wait_here`."""
+    options = _page_options(tables, outcome, resample=True)
+    chosen = filters()
+    key = "|".join(("summary", data.source_key, *_key_of(options, chosen)))
+    program = data.program
+    assert program is not None
+
+    def work(progress: resampling.Progress) -> ProgramSummary:
+        progress.report(0.05, f"{options.n_resamples:,} bootstrap resamples of participants")
+        summary = summarize_program(filter_responses(program, chosen), options)
+        progress.report(1.0, "done")
+        return summary
+
+    return resampling.result_of(key, label, work)
+
+
+def resampled_roi(
+    data: ActiveData,
+) -> tuple[ProgramSummary | None, RoiResults | None, resampling.Job]:
+    """The ROI's inputs (burnout prevalence, retention with its bootstrap draws), the ROI
+    itself (both None while the retention bootstrap runs) and the job."""
+    summary, job = resampled_summary(data, ("prevalence", "retention"),
+                                     label="Simulating the ROI from the retention bootstrap")
+    if summary is None:
+        return None, None, job
+    return summary, current_roi(summary, data), job
+
+
+def resampled_estimation(
+    data: ActiveData, summary: ProgramSummary, outcome_key: str,
+) -> tuple[tuple[EstimationGroup, ...] | None, resampling.Job]:
+    """The estimation plot's aggregates (mean change, BCa interval, resampled
+    distribution) for one outcome (None while they are drawn) and the job."""
+    program = data.program
+    assert program is not None
+    chosen = filters()
+    pre_wave, post_wave, k = summary.pre_wave, summary.post_wave, summary.k
+    key = "|".join(("estimation", summary_key(data), outcome_key, pre_wave, post_wave))
+
+    def work(progress: resampling.Progress) -> tuple[EstimationGroup, ...]:
+        progress.report(0.05, "5,000 bootstrap resamples of the mean change")
+        filtered = filter_responses(program, chosen)
+        return estimation_data(filtered.responses, filtered.outcome(outcome_key), pre_wave,
+                               post_wave, k)
+
+    return resampling.result_of(key, "Drawing the estimation plot", work)
 
 
 # --- ROI and the estimation plot: cached by the same keys as the summary ----------------

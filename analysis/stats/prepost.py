@@ -32,7 +32,7 @@ from analysis.model.schema import (
     Outcome,
 )
 from analysis.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, g_av_interval
-from analysis.stats.effect_sizes import cohens_d_av, cohens_dz
+from analysis.stats.effect_sizes import cohens_d_av, cohens_dz, hedges_g_av
 
 PRE = "pre"
 POST = "post"
@@ -440,7 +440,12 @@ def _pre_post_row(
     else:
         notes.append("No participant's score changed, so the signed-rank test is not defined.")
     d_av = cohens_d_av(pre, post)
-    if np.isfinite(d_av):
+    if np.isfinite(d_av) and n_resamples == 0:
+        # Numbers first: g_av now, its BCa interval when resampling is asked for.
+        row["d_av"] = d_av
+        row["g_av"] = hedges_g_av(pre, post)
+        row["_g_method"] = "its BCa bootstrap interval not computed (no resampling asked for)"
+    elif np.isfinite(d_av):
         row["d_av"] = d_av
         interval = g_av_interval(
             pre, post, n_resamples=n_resamples, seed=seed, confidence_level=confidence_level
@@ -476,7 +481,8 @@ def pre_post(
     pre_wave, post_wave : waves to compare (default: first and last declared wave).
     by : grouping column; one row per level that occurs (default ``"group"``).
     k : minimum cell size; resolved with :func:`analysis.model.config.resolve_min_cell`.
-    n_resamples, seed : bootstrap settings for the g_av interval.
+    n_resamples, seed : bootstrap settings for the g_av interval; ``n_resamples=0``
+        gives g_av without its interval (blank), the rest of the row unchanged.
     confidence_level : coverage of every interval.
 
     Returns

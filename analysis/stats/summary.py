@@ -37,11 +37,24 @@ from analysis.stats.trend import wave_means
 
 DEFAULT_SEED = 20261123
 SUBGROUP_ATTRIBUTES: tuple[str, ...] = ("cohort", "site", "specialty", "modality")
+TABLES: tuple[str, ...] = (
+    "pre_post", "group_comparison", "subgroups", "trend", "prevalence", "prevalence_change",
+    "reliable_change", "retention",
+)
+"""The parts of a summary a caller may ask for (``SummaryOptions.tables``); "retention"
+is the curves, the horizon table, the log-rank test and the bootstrap draws together."""
 
 
 @dataclass(frozen=True)
 class SummaryOptions:
-    """What to summarise. Defaults: first and last wave, every outcome, k from settings."""
+    """What to summarise. Defaults: first and last wave, every outcome, k from settings.
+
+    ``tables`` names the parts to compute (see :data:`TABLES`; None = all), so a page
+    that draws one part pays for that part only. ``resample=False`` leaves out the two
+    resampling steps whose results a page can show later: the BCa interval of g_av
+    (its columns blank, g_av itself computed) and the retention bootstrap draws
+    (None). Every number computed is the same as in the full summary.
+    """
 
     pre_wave: str | None = None
     post_wave: str | None = None
@@ -53,6 +66,16 @@ class SummaryOptions:
     follow_up_end: date | None = None
     subgroup_attributes: tuple[str, ...] = SUBGROUP_ATTRIBUTES
     retention_draws: int = 10_000
+    tables: tuple[str, ...] | None = None
+    resample: bool = True
+
+    def __post_init__(self) -> None:
+        unknown = set(self.tables or ()) - set(TABLES)
+        if unknown:
+            raise ValueError(f"unknown summary tables {sorted(unknown)}; choose from {TABLES}")
+
+    def wants(self, table: str) -> bool:
+        return self.tables is None or table in self.tables
 
 
 @dataclass(frozen=True)
@@ -148,26 +171,40 @@ def summarize_program(
 
     pre_post_tables, comparison_tables, subgroup_tables, trend_tables = [], [], [], []
     prevalence_tables, mcnemar_tables, reliable_tables = [], [], []
+    g_av_resamples = {"n_resamples": options.n_resamples if options.resample else 0,
+                      "seed": options.seed}
+    wants = options.wants
     # Every statistic below asks for the same matched pairs: build them once per outcome.
     with reuse_matched_pairs():
         for outcome in outcomes:
-            pre_post_tables.append(pre_post(responses, outcome, k=k, **pair, **seeded))
-            comparison_tables.append(compare_groups(responses, outcome, k=k, **pair, **seeded))
-            trend_tables.append(wave_means(responses, outcome, k=k))
-            if outcome.reliability is not None:  # single items have no reliability to judge by
+            if wants("pre_post"):
+                pre_post_tables.append(pre_post(responses, outcome, k=k, **pair,
+                                                **g_av_resamples))
+            if wants("group_comparison"):
+                comparison_tables.append(compare_groups(responses, outcome, k=k, **pair,
+                                                        **seeded))
+            if wants("trend"):
+                trend_tables.append(wave_means(responses, outcome, k=k))
+            # Single items have no reliability to judge a reliable change by.
+            if wants("reliable_change") and outcome.reliability is not None:
                 reliable_tables.append(reliable_change(responses, outcome, k=k, **pair))
-            for attribute in options.subgroup_attributes:
+            for attribute in options.subgroup_attributes if wants("subgroups") else ():
                 if attribute in responses.columns and responses[attribute].notna().any():
                     subgroup_tables.append(forest_table(responses, outcome, attribute, k=k, **pair))
             if outcome.cutoff is not None:
-                prevalence_tables.append(prevalence_by_wave(responses, outcome, k=k))
-                mcnemar_tables.append(mcnemar_change(responses, outcome, k=k, **pair))
+                if wants("prevalence"):
+                    prevalence_tables.append(prevalence_by_wave(responses, outcome, k=k))
+                if wants("prevalence_change"):
+                    mcnemar_tables.append(mcnemar_change(responses, outcome, k=k, **pair))
 
     comparison = _concat(comparison_tables)
     if len(comparison) and "p_value" in comparison.columns:
         comparison = add_holm_column(comparison, "p_value", family=("method",))
+        if len(outcomes) < len(_outcomes(program, None)):
+            # Holm's family is every outcome: with some left out it is not computed.
+            comparison["p_holm"] = pd.array([pd.NA] * len(comparison), dtype="Float64")
 
-    retention = _retention(program.roster, options, k)
+    retention = _retention(program.roster, options, k) if wants("retention") else {}
     return ProgramSummary(
         k=k,
         waves=tuple(waves),
@@ -194,7 +231,7 @@ def _retention(roster: pd.DataFrame | None, options: SummaryOptions, k: int) -> 
     timing = {"follow_up_end": options.follow_up_end}
     both_groups = {COACHED, COMPARISON} <= set(roster[GROUP].dropna().unique())
     draws = None
-    if both_groups:
+    if both_groups and options.resample:
         draws = bootstrap_retention_difference(
             roster,
             horizon_months=options.horizon_months,

@@ -9,13 +9,15 @@ from analysis.stats.summary import SUBGROUP_ATTRIBUTES
 from dashboard import state, widgets
 
 data = widgets.page_start("Groups & cohorts: who changed, and compared with whom?")
-summary = state.current_summary(data)
+summary = state.page_summary(data, ("subgroups", "trend"), state.chosen_outcome_key())
 outcome = widgets.chosen_outcome(summary)
 k = summary.k
 
 st.subheader("Coached compared with the comparison group")
 widgets.no_comparison_warning(summary.has_comparison)
-comparison = summary.group_comparison
+# Every outcome's comparison: Holm's adjustment runs across them (cached apart from the
+# outcome, so choosing another outcome costs nothing here).
+comparison = state.page_summary(data, ("group_comparison",)).group_comparison
 if summary.has_comparison and len(comparison):
     rows = comparison[comparison["outcome"] == outcome.key]
     widgets.chart(figures.comparison_figure(comparison, outcome, k),

@@ -10,7 +10,7 @@ from analysis.present.report import horizon_display, retention_row
 from dashboard import state, widgets
 
 data = widgets.page_start("Retention: did coached physicians stay?")
-summary = state.current_summary(data)
+summary = state.page_summary(data, ("retention",))
 k = summary.k
 horizon = summary.retention_horizon
 

@@ -19,7 +19,7 @@ from analysis.roi.scenario import (
     dump_scenario,
     load_scenario,
 )
-from dashboard import state, widgets
+from dashboard import resampling, state, widgets
 
 COST_MODEL_WORDS = {"one_to_one": "One-to-one sessions", "group": "Group sessions",
                     "contract": "Contract total"}
@@ -27,7 +27,12 @@ VIEW_WORDS = {"observed": "Observed: retention difference from the roster",
               "modelled": "Modelled: fall in burnout × turnover model"}
 
 data = widgets.page_start("Return on investment: does coaching pay for itself?")
-summary = state.current_summary(data)
+summary, _, job = state.resampled_roi(data)
+if summary is None:
+    st.caption("The ROI is simulated from the retention bootstrap; it appears here when "
+               "the resampling is done.")
+    resampling.wait_here(job)
+    st.stop()
 base, why = state.base_scenario(summary)
 if base is None:
     st.warning(f"No ROI can be worked out from these data yet. {why}",

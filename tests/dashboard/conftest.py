@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.intake.pipeline import load_sample_program
 from analysis.stats.summary import summarize_program
+from dashboard.resampling import JOBS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = str(REPO_ROOT / "dashboard" / "app.py")
@@ -47,17 +48,36 @@ def qualtrics_mapping_json() -> str:
     })
 
 
-def new_app() -> AppTest:
+def settle(at: AppTest) -> AppTest:
+    """Wait for the page's background resampling and rerun, as the page's own poll does
+    in a browser, until nothing is left pending (numbers first, intervals after)."""
+    for _ in range(5):
+        try:
+            jobs = at.session_state[JOBS]
+        except KeyError:
+            return at
+        pending = [job for job in jobs.values() if not job.future.done()]
+        if not pending:
+            return at
+        for job in pending:
+            if not job.future.cancelled():
+                job.future.result(timeout=120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def new_app(settled: bool = True) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return settle(at) if settled else at
 
 
-def open_page(at: AppTest, page: str) -> AppTest:
+def open_page(at: AppTest, page: str, settled: bool = True) -> AppTest:
     at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return settle(at) if settled else at
 
 
 @pytest.fixture(scope="session")
