@@ -5,6 +5,7 @@ Commands
 validate   print the data-quality report and privacy findings for survey exports
 summarize  compute every table the dashboard shows and write them as CSV + summary.json
 roi        compute the program's return on investment from a scenario (and a summary)
+workspace  the saved programs: list, create, add a wave, export, roles, audit, erasure, upgrade
 
 Exit codes: 0 done, 1 the data (or scenario) blocks the analysis asked for, 2 usage error.
 """
@@ -17,7 +18,12 @@ import sys
 
 from analysis.model.errors import UserFacingError
 
-COMMAND_MODULES = ("analysis.cli.validate", "analysis.cli.summarize", "analysis.cli.roi")
+COMMAND_MODULES = (
+    "analysis.cli.validate",
+    "analysis.cli.summarize",
+    "analysis.cli.roi",
+    "analysis.cli.workspace",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,9 @@ def _deployment_settings(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("COACHING_EVAL_SECRET", "test-secret-not-for-production")
     monkeypatch.setenv("COACHING_EVAL_SECRET_FILE", str(tmp_path_factory.mktemp("secret") / "key"))
     monkeypatch.delenv("COACHING_EVAL_MIN_CELL", raising=False)
+    # The workspace database: a SQLite file of the test's own, never the user's.
+    monkeypatch.delenv("COACHING_EVAL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COACHING_EVAL_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
 def pytest_collection_modifyitems(config, items):

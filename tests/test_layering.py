@@ -1,6 +1,7 @@
 """The analysis package's layers import in one direction only.
 
     model  <-  intake, stats, roi  <-  present  <-  cli  (and the dashboard)
+    model, intake  <-  workspace (the saved programs' database)  <-  cli, dashboard
 
 ``model`` imports nothing of ours; ``intake``, ``stats`` and ``roi`` import ``model``
 (and not each other); ``present`` may use all of those; ``cli`` and ``dashboard`` sit on
@@ -24,7 +25,7 @@ ALLOWED = {
     "stats": {"model", "stats"},
     "roi": {"model", "roi"},
     "present": {"model", "intake", "stats", "roi", "present"},
-    "workspace": {"model", "intake", "stats", "roi", "workspace"},
+    "workspace": {"model", "intake", "workspace"},
     "cli": {"model", "intake", "stats", "roi", "present", "workspace", "cli"},
     "dashboard": {"model", "intake", "stats", "roi", "present", "workspace", "dashboard"},
 }

@@ -21,7 +21,12 @@ from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import prepare_program
 from analysis.model.findings import has_blocking
 from analysis.present.exports import table_to_csv
-from analysis.stats.summary import SummaryOptions, summarize_program, summary_json
+from analysis.stats.summary import (
+    ProgramSummary,
+    SummaryOptions,
+    summarize_program,
+    summary_json,
+)
 
 
 def register(subparsers) -> None:
@@ -59,6 +64,20 @@ def _read(path: Path, wave: str | None = None) -> UploadedFile:
         raise SystemExit(f"error: cannot read {path}: {error.strerror}") from error
 
 
+def write_summary(summary: ProgramSummary, out: Path) -> dict:
+    """Write every table as CSV (small cells as "< k"), ``summary.json`` and the retention
+    difference's bootstrap draws into ``out``; returns the summary.json document."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in summary.tables().items():
+        (out / f"{name}.csv").write_bytes(table_to_csv(table, summary.k))
+    document = summary_json(summary)
+    (out / "summary.json").write_text(json.dumps(document, indent=2), "utf-8")
+    if summary.retention_difference_draws is not None:
+        draws = pd.DataFrame({"difference": summary.retention_difference_draws})
+        draws.to_csv(out / "retention_difference_draws.csv", index=False)
+    return document
+
+
 def run(args: argparse.Namespace) -> int:
     if args.wave and len(args.wave) != len(args.responses):
         print("error: give one --wave per RESPONSES file, or none", file=sys.stderr)
@@ -89,14 +108,7 @@ def run(args: argparse.Namespace) -> int:
         n_resamples=args.resamples, horizon_months=args.horizon_months,
     )
     summary = summarize_program(prepared.program, options)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, table in summary.tables().items():
-        (args.out / f"{name}.csv").write_bytes(table_to_csv(table, summary.k))
-    document = summary_json(summary)
-    (args.out / "summary.json").write_text(json.dumps(document, indent=2), "utf-8")
-    if summary.retention_difference_draws is not None:
-        draws = pd.DataFrame({"difference": summary.retention_difference_draws})
-        draws.to_csv(args.out / "retention_difference_draws.csv", index=False)
+    document = write_summary(summary, args.out)
 
     print(f"Minimum group size k = {summary.k}; waves {summary.pre_wave} → {summary.post_wave}.")
     for reading in document["readings"]:
