@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from analysis.model.errors import UserFacingError  # noqa: E402
 from dashboard import widgets  # noqa: E402
 
 st.set_page_config(
@@ -43,5 +44,11 @@ navigation = st.navigation(
         ],
     }
 )
-widgets.sidebar()
-navigation.run()
+# No choice a user can make may end in a traceback: what the analysis refuses (two equal
+# waves, a filter that leaves nobody) is said on the page in the analysis's own words.
+try:
+    widgets.sidebar()
+    navigation.run()
+except UserFacingError as error:
+    st.warning(f"**Nothing can be shown for this choice.** {error}",
+               icon=":material/filter_alt_off:")

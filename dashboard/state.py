@@ -17,14 +17,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from analysis.intake.ingest.read import read_survey_file
+from analysis.intake.mapping.model import ColumnMapping
 from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import (
     PreparedProgram,
     UploadedFile,
+    ingest_files,
     load_sample_program,
     prepare_program,
 )
 from analysis.model.config import min_cell_floor
+from analysis.model.errors import UserFacingError
+from analysis.model.findings import Finding
 from analysis.model.schema import ProgramData
 from analysis.present.report import (
     RoiResults,
@@ -46,6 +51,9 @@ UPLOADS = "uploads"  # tuple[UploadedFile, ...]
 ROSTER = "roster_upload"  # UploadedFile | None
 MAPPING_JSON = "mapping_json"  # str | None: the confirmed mapping
 DROPPED = "dropped_columns"  # tuple[str, ...]: identifier columns the user dropped
+REJECTED = "rejected_upload"  # (digest, message) of the last upload that could not be read
+UPLOADER_GENERATION = "uploader_generation"  # int: part of the uploaders' keys; a new
+# value gives empty uploaders ("Remove upload" must also empty the file inputs)
 MIN_CELL = "min_cell"
 OUTCOME = "outcome"
 PRE_WAVE = "pre_wave"
@@ -91,7 +99,52 @@ def uploaded_prepared(
     _roster: UploadedFile | None,
 ) -> PreparedProgram:
     mapping = mapping_from_json(mapping_json) if mapping_json else None
-    return prepare_program(list(_files), mapping, roster=_roster, drop_columns=dropped)
+    try:
+        return prepare_program(list(_files), mapping, roster=_roster, drop_columns=dropped)
+    except UserFacingError as error:
+        # Blocked, not broken: every page then shows the sample and the Data page says why.
+        return PreparedProgram(
+            program=None,
+            findings=(Finding("blocking", "upload_failed", "", error.message, error.fix or ""),),
+            identifiers=(), mapping=mapping or ColumnMapping(""), source_formats=(),
+            reliability=None)
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner="Reading your files…")
+def uploaded_frames(digest: str, _files: tuple[UploadedFile, ...]) -> list[pd.DataFrame]:
+    """Each uploaded file as read (before the privacy gate): for the Data page's column
+    list, question text and group counts. Raises :class:`UserFacingError` for a file that
+    cannot be read, so a bad upload is refused before it replaces a good one."""
+    return [result.frame for result in ingest_files(list(_files))]
+
+
+def check_roster(roster: UploadedFile) -> None:
+    """Raise :class:`UserFacingError` when a roster file cannot be read at all."""
+    read_survey_file(roster.content, roster.name, sheet=roster.sheet)
+
+
+def refuse_upload(files: tuple[UploadedFile, ...], message: str) -> None:
+    """Remember that these files could not be read; the previous upload stays in use."""
+    st.session_state[REJECTED] = (files_digest(files, None), message)
+
+
+def refused_message(files: tuple[UploadedFile, ...]) -> str | None:
+    """Why these files were refused, if they were the last refused upload."""
+    rejected = st.session_state.get(REJECTED)
+    if rejected and rejected[0] == files_digest(files, None):
+        return rejected[1]
+    return None
+
+
+def remove_upload() -> None:
+    """Forget the upload, its mapping and the files in the uploaders; the sample returns."""
+    for name in (UPLOADS, ROSTER, MAPPING_JSON, DROPPED, REJECTED, SCENARIO_IN_USE):
+        st.session_state.pop(name, None)
+    st.session_state[UPLOADER_GENERATION] = st.session_state.get(UPLOADER_GENERATION, 0) + 1
+
+
+def uploader_generation() -> int:
+    return int(st.session_state.get(UPLOADER_GENERATION, 0))
 
 
 def uploads() -> tuple[UploadedFile, ...]:
@@ -114,7 +167,10 @@ def uploaded_data() -> ActiveData | None:
 
 def active_data() -> ActiveData:
     """The user's data once it is ready for analysis, else the bundled sample."""
-    uploaded = uploaded_data()
+    try:
+        uploaded = uploaded_data()
+    except UserFacingError:  # e.g. a mapping that no longer fits: the Data page says so
+        uploaded = None
     if uploaded is not None and uploaded.program is not None:
         return uploaded
     return ActiveData(sample_prepared(), is_sample=True, source_key="sample")
@@ -163,17 +219,27 @@ def _upload_summary(source_key: str, options_key: str, filters_key: str,
 
 
 def current_summary(data: ActiveData | None = None) -> ProgramSummary:
-    """The summary for the active data and the sidebar's current choices."""
+    """The summary for the active data and the sidebar's current choices.
+
+    When the choices leave nothing to analyse (the same wave at both ends, a filter that
+    leaves nobody), the page says so in the analysis's words and stops: no traceback.
+    """
     data = data or active_data()
     options = summary_options()
     chosen = filters()
     options_key = json.dumps(asdict(options), default=str, sort_keys=True)
     filters_key = json.dumps(chosen, sort_keys=True)
-    if data.is_sample:
-        return _sample_summary(options_key, filters_key, options, chosen)
-    assert data.program is not None
-    return _upload_summary(data.source_key, options_key, filters_key, data.program, options,
-                           chosen)
+    try:
+        if data.is_sample:
+            return _sample_summary(options_key, filters_key, options, chosen)
+        assert data.program is not None
+        return _upload_summary(data.source_key, options_key, filters_key, data.program,
+                               options, chosen)
+    except UserFacingError as error:
+        st.warning(f"**Nothing can be shown for these choices.** {error}",
+                   icon=":material/filter_alt_off:")
+        st.stop()
+        raise  # st.stop() does not return; this line only tells the type checker
 
 
 # --- What one page shows: only its tables, resampling after ------------------------------

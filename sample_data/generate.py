@@ -610,6 +610,18 @@ def redcap_frame(rng: np.random.Generator, responses: pd.DataFrame) -> pd.DataFr
     return frame[columns]
 
 
+def redcap_arms_frame(rng: np.random.Generator, responses: pd.DataFrame) -> pd.DataFrame:
+    """A REDCap project with two arms and no group field: the coached are in arm 1, the
+    comparison group in arm 2, and the arm is known only from the event names."""
+    frame = redcap_frame(rng, responses)
+    group = frame["record_id"].map(responses.drop_duplicates("participant_id")
+                                   .set_index("participant_id")["group"])
+    arm_two = group.eq("comparison").to_numpy()
+    frame.loc[arm_two, "redcap_event_name"] = (
+        frame.loc[arm_two, "redcap_event_name"].str.replace("_arm_1", "_arm_2", regex=False))
+    return frame.drop(columns="group")
+
+
 # ---------------------------------------------------------------------------
 # Files
 # ---------------------------------------------------------------------------
@@ -621,7 +633,9 @@ def _frame_csv(frame: pd.DataFrame) -> bytes:
 
 def build_files() -> dict[str, bytes]:
     """Every sample file's name and bytes, from the fixed seed."""
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(6)]
+    # Streams 0-5 made the first files; later exports take later streams, so adding an
+    # export never changes the bytes of an earlier one.
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(9)]
     participants = simulate_participants(streams[0])
     latent = simulate_latent(streams[1], participants)
     roster, answered = simulate_employment_and_attendance(streams[2], participants, latent)
@@ -635,6 +649,7 @@ def build_files() -> dict[str, bytes]:
         rows = qualtrics_rows(streams[4], wave, responses, participants, roster)
         files[f"qualtrics_{wave}.csv"] = qualtrics_csv(rows)
     files["redcap_export.csv"] = _frame_csv(redcap_frame(streams[5], responses))
+    files["redcap_arms_export.csv"] = _frame_csv(redcap_arms_frame(streams[6], responses))
     return files
 
 

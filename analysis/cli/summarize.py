@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.cli.options import add_upload_options
 from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import prepare_program
+from analysis.model.errors import UserFacingError
 from analysis.model.findings import has_blocking
 from analysis.present.exports import table_to_csv
 from analysis.stats.summary import (
@@ -53,6 +55,7 @@ def register(subparsers) -> None:
                         help="drop an identifier column before analysis (repeatable)")
     parser.add_argument("--resamples", type=int, default=5000,
                         help="bootstrap resamples for effect-size intervals (default 5000)")
+    add_upload_options(parser)
     parser.add_argument("--out", type=Path, required=True, help="folder for the tables")
     parser.set_defaults(func=run)
 
@@ -93,8 +96,17 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"error: cannot read the mapping: {error.strerror}", file=sys.stderr)
         return 2
+    except UserFacingError as error:
+        print(f"error: {args.mapping}: {error}", file=sys.stderr)
+        return 2
 
-    prepared = prepare_program(files, mapping, roster=roster, drop_columns=args.drop)
+    try:
+        prepared = prepare_program(files, mapping, roster=roster, drop_columns=args.drop,
+                                   everyone_coached=args.everyone_coached,
+                                   follow_up_end=args.follow_up_end)
+    except UserFacingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     if prepared.program is None or has_blocking(prepared.findings):
         print("The data cannot be analysed yet:", file=sys.stderr)
         for finding in prepared.findings:
@@ -107,7 +119,11 @@ def run(args: argparse.Namespace) -> int:
         pre_wave=args.pre_wave, post_wave=args.post_wave, k=args.min_cell,
         n_resamples=args.resamples, horizon_months=args.horizon_months,
     )
-    summary = summarize_program(prepared.program, options)
+    try:
+        summary = summarize_program(prepared.program, options)
+    except UserFacingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     document = write_summary(summary, args.out)
 
     print(f"Minimum group size k = {summary.k}; waves {summary.pre_wave} → {summary.post_wave}.")

@@ -14,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from analysis.cli.options import add_upload_options
 from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
 from analysis.intake.pipeline import PreparedProgram, prepare_program
@@ -46,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--drop", action="append", default=[], metavar="COLUMN",
         help="an identifier column to drop before analysis (repeat for several)",
     )
+    add_upload_options(parser)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(func=run)
 
@@ -135,7 +137,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _usage_error(f"cannot read {exc.filename}: {exc.strerror}.")
     try:
-        prepared = prepare_program(files, mapping, roster=roster, drop_columns=args.drop)
+        prepared = prepare_program(files, mapping, roster=roster, drop_columns=args.drop,
+                                   everyone_coached=args.everyone_coached,
+                                   follow_up_end=args.follow_up_end)
     except UserFacingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BLOCKED

@@ -9,8 +9,9 @@ are hashed right after reshaping, before anything is scored, kept or cached.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.apply import apply_mapping
 from analysis.intake.mapping.check import check_mapping
 from analysis.intake.mapping.model import (
+    REDCAP_ARM,
     ColumnMapping,
     column_targets,
     resolve_scales,
@@ -80,14 +82,60 @@ def _most_severe_first(findings: Sequence[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]))
 
 
+_REDCAP_EVENT = "redcap_event_name"
+_ARM = re.compile(r"_arm_(\d+)\s*$", re.IGNORECASE)
+
+
+def with_redcap_arm(result: IngestResult) -> IngestResult:
+    """Add a ``redcap_arm`` column ("Arm 1", "Arm 2") to a REDCap export whose events
+    belong to more than one arm, so the arm can be mapped as the group.
+
+    In a REDCap project with arms, the arm is often the only record of who was
+    randomised to coaching: it lives in the event name (``baseline_arm_2``), which is
+    also the wave. Left there, every participant would count as coached.
+    """
+    frame = result.frame
+    if _REDCAP_EVENT not in frame.columns or REDCAP_ARM in frame.columns:
+        return result
+    arms = frame[_REDCAP_EVENT].astype("string").str.extract(_ARM, expand=False)
+    if arms.dropna().nunique() < 2:
+        return result
+    added = frame.copy()
+    added[REDCAP_ARM] = ("Arm " + arms).astype(object).where(arms.notna(), None)
+    finding = Finding(
+        "info", "redcap_arms", result.name,
+        f"The events belong to {arms.dropna().nunique()} arms; the arm is offered as the "
+        f"column {REDCAP_ARM!r} so you can say which arm was coached.")
+    return replace(result, frame=added, findings=(*result.findings, finding))
+
+
 def ingest_files(files: Sequence[UploadedFile]) -> list[IngestResult]:
-    """Read every uploaded file (see :func:`analysis.intake.ingest.read.read_survey_file`).
+    """Read every uploaded file (see :func:`analysis.intake.ingest.read.read_survey_file`),
+    adding the arm of a REDCap export with several arms (:func:`with_redcap_arm`).
 
     Raises
     ------
     IngestError : for a file that cannot be read as a survey export, naming it.
     """
-    return [read_survey_file(f.content, f.name, sheet=f.sheet) for f in files]
+    return [with_redcap_arm(read_survey_file(f.content, f.name, sheet=f.sheet))
+            for f in files]
+
+
+def suggest_for_upload(files: Sequence[UploadedFile],
+                       results: Sequence[IngestResult]) -> ColumnMapping:
+    """The suggested mapping for an upload: from its one file, or from all of its files
+    when they were uploaded one per wave (so the participant column is the one whose codes
+    come back at the next wave)."""
+    first = results[0]
+    waves = [f.wave for f in files]
+    if len(results) < 2 or not all(w and str(w).strip() for w in waves):
+        return suggest_mapping(first.frame, first.source_format, first.metadata_columns)
+    combined = pd.concat([r.frame for r in results], ignore_index=True, sort=False)
+    file_waves = pd.Series(
+        [str(w).strip() for r, w in zip(results, waves, strict=True) for _ in range(len(r.frame))],
+        dtype="string")
+    metadata = tuple(dict.fromkeys(c for r in results for c in r.metadata_columns))
+    return suggest_mapping(combined, first.source_format, metadata, file_waves=file_waves)
 
 
 def _is_mapped(column: str, mapping: ColumnMapping) -> bool:
@@ -154,6 +202,8 @@ def prepare_program(
     drop_columns: Sequence[str] = (),
     key: bytes | None = None,
     cutoffs: Mapping[str, Cutoff] | None = None,
+    everyone_coached: bool = False,
+    follow_up_end: str | None = None,
 ) -> PreparedProgram:
     """Read, check, reshape, pseudonymise and score an upload.
 
@@ -167,6 +217,10 @@ def prepare_program(
         not mapped are dropped without asking (methods §8).
     key : pseudonymisation key (default: the deployment's secret).
     cutoffs : scale key → cut-off replacing the instrument's default.
+    everyone_coached : confirm that there is no comparison group (sets the mapping's
+        ``everyone_coached``; the command line's ``--everyone-coached``).
+    follow_up_end : the roster's follow-up end date, YYYY-MM-DD (sets the mapping's
+        ``follow_up_end``; ``--follow-up-end``).
 
     Returns
     -------
@@ -183,13 +237,16 @@ def prepare_program(
     formats = tuple(r.source_format for r in results)
     findings: list[Finding] = [f for r in results for f in r.findings]
     if mapping is None:
-        first = results[0]
-        mapping = suggest_mapping(first.frame, first.source_format, first.metadata_columns)
+        mapping = suggest_for_upload(files, results)
         findings.append(
             Finding("info", "mapping_suggested", "",
                     "The column mapping was suggested from the columns' names and values.",
                     "Check it, correct it if needed, and save it for the next upload.")
         )
+    if everyone_coached:
+        mapping = replace(mapping, everyone_coached=True)
+    if follow_up_end:
+        mapping = replace(mapping, follow_up_end=follow_up_end)
 
     frames: list[tuple[pd.DataFrame, str | None]] = []
     identifiers: dict[str, IdentifierColumn] = {}

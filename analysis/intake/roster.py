@@ -11,6 +11,7 @@ from analysis.intake.codes import normalise_participant_codes
 from analysis.intake.ingest.read import read_survey_file
 from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.model import (
+    EXCLUDE,
     ColumnMapping,
     group_lookup,
 )
@@ -27,6 +28,7 @@ from analysis.model.schema import (
     EXIT_DATE,
     EXIT_REASON,
     GROUP,
+    GROUP_VALUES,
     PARTICIPANT_ID,
     RETAINED,
     START_DATE,
@@ -135,6 +137,35 @@ def _parse_dates(values: pd.Series, dayfirst: bool) -> pd.Series:
     return parsed.dt.normalize()
 
 
+def _with_follow_up_end(roster: pd.DataFrame, follow_up_end: str | None,
+                        where: str) -> tuple[pd.DataFrame, list[Finding]]:
+    """The roster with every row's follow-up end (``censor_date``) filled in.
+
+    A ``censor_date`` column wins where it has a value; ``follow_up_end`` (the mapping's,
+    or ``--follow-up-end``) fills the rest. With neither, retention cannot be timed: a
+    blocking finding says so here, rather than the summary failing later.
+    """
+    if follow_up_end:
+        end = pd.Timestamp(follow_up_end).normalize()
+        filled = roster.copy()
+        if CENSOR_DATE in filled.columns:
+            filled[CENSOR_DATE] = filled[CENSOR_DATE].fillna(end)
+        else:
+            filled[CENSOR_DATE] = end
+        return filled, []
+    if CENSOR_DATE in roster.columns and roster[CENSOR_DATE].notna().all():
+        return roster, []
+    missing = (len(roster) if CENSOR_DATE not in roster.columns
+               else int(roster[CENSOR_DATE].isna().sum()))
+    return roster, [Finding(
+        "blocking", "no_follow_up_end", where,
+        f"The follow-up end date is not known for {missing:,} roster row(s): the roster has "
+        "no censor_date for them, so nobody can tell how long people still employed were "
+        "followed.",
+        "Enter the follow-up end date (the last date exits were recorded) on the Data "
+        "page, with --follow-up-end YYYY-MM-DD, or as \"follow_up_end\" in the mapping.")]
+
+
 def _empty_roster() -> pd.DataFrame:
     return pd.DataFrame(
         {PARTICIPANT_ID: pd.Series(dtype="string"), GROUP: pd.Series(dtype=object),
@@ -216,11 +247,14 @@ def read_roster(
                                 "differently from the same code elsewhere (upper/lower case, "
                                 "spaces); they now match."))
     if group_column is not None:
-        lookup = group_lookup(mapping.group_values if mapping is not None else {})
+        # The tool's own names always work; the survey's group values are used too.
+        lookup = group_lookup({**{g: g for g in GROUP_VALUES},
+                               **(mapping.group_values if mapping is not None else {})})
         raw = frame[group_column]
         distinct = {v: lookup(v) for v in raw.dropna().unique()}
         roster[GROUP] = raw.map(distinct)
-        unmapped = raw.notna() & roster[GROUP].isna()
+        unmapped = (raw.notna() & raw.astype("string").str.strip().ne("").fillna(False)
+                    & roster[GROUP].isna())
         if unmapped.any():
             findings.append(Finding(
                 "blocking", "unmapped_group_value", where,
@@ -276,6 +310,17 @@ def read_roster(
                 "date and were left out of the retention analysis.",
                 "Correct those dates."))
             roster = roster.loc[~backwards]
+    if EXIT_DATE in roster.columns or START_DATE in roster.columns:
+        roster, end_findings = _with_follow_up_end(
+            roster, mapping.follow_up_end if mapping is not None else None, where)
+        findings.extend(end_findings)
+    if group_column is not None:
+        excluded = roster[GROUP].eq(EXCLUDE).fillna(False).astype(bool)
+        if excluded.any():
+            findings.append(Finding("info", "group_values_excluded", where,
+                                    f"{int(excluded.sum()):,} roster rows were left out as "
+                                    "you chose (their group is excluded)."))
+            roster = roster.loc[~excluded]
     if has_blocking(findings):
         return _empty_roster(), findings
     roster = roster.copy()

@@ -299,6 +299,10 @@ def _comparison_kpi(summary: ProgramSummary, outcome: Outcome) -> Kpi:
     )
 
 
+def _percent_points(*values: float | None) -> list[float | None]:
+    return [None if v is None else v * 100 for v in values]
+
+
 def _retention_kpi(summary: ProgramSummary) -> Kpi:
     label = "Retention difference"
     row = retention_row(summary, "retention difference")
@@ -318,7 +322,7 @@ def _retention_kpi(summary: ProgramSummary) -> Kpi:
         label,
         score(est * 100, 1, signed=True),
         f"percentage points at {as_float(row['horizon_months']) or 12:g} months; 95 % CI "
-        f"{interval(low * 100, high * 100, decimals=1, signed=True)}",
+        f"{interval(*_percent_points(low, high), decimals=1, signed=True)}",
         str(row["reading"]),
         tone,
     )

@@ -712,7 +712,9 @@ def scenario_from_summary(summary: Mapping[str, Any], base: Scenario | None = No
         ci = retention.get("difference_ci")
         benefit_changes.update(
             retention_difference=retention["difference"],
-            retention_difference_ci=None if ci is None else tuple(ci),
+            # A filter can leave too few exits for an interval: then there is none.
+            retention_difference_ci=(None if ci is None or any(v is None for v in ci)
+                                     else tuple(ci)),
             retention_horizon_months=retention.get("horizon_months"),
         )
     if burnout is not None:

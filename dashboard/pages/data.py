@@ -11,16 +11,18 @@ import streamlit as st
 from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.instruments import all_scales
 from analysis.intake.mapping.editor import (
+    GROUP_CHOICES,
     NOT_USED,
+    group_value_rows,
     mapped_scale_keys,
     mapping_from_rows,
     mapping_rows,
     use_as_options,
     wave_from_file_name,
+    with_group_values,
 )
 from analysis.intake.mapping.model import ScaleMapping, custom_scale_from_definition
 from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
-from analysis.intake.pipeline import ingest_files
 from analysis.model.errors import UserFacingError
 from analysis.model.findings import findings_table
 from dashboard import state
@@ -42,13 +44,9 @@ def mapping_version() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-@st.cache_data(scope="session", max_entries=4, show_spinner="Reading the column names…")
-def file_columns(digest: str, _files: tuple[UploadedFile, ...]) -> list[str]:
-    """Every column of the uploaded files, in file order (names only, no values)."""
-    seen: dict[str, None] = {}
-    for result in ingest_files(list(_files)):
-        seen.update(dict.fromkeys(str(c) for c in result.frame.columns))
-    return list(seen)
+def same_files(a: tuple[UploadedFile, ...], b: tuple[UploadedFile, ...]) -> bool:
+    """The same files, whatever waves were typed for them (a new wave keeps the mapping)."""
+    return [(f.name, f.content) for f in a] == [(f.name, f.content) for f in b]
 
 
 st.title("Your data")
@@ -60,12 +58,17 @@ st.markdown(
     "passes the checks below, the other pages show the sample data."
 )
 
+# After "Remove upload" the uploaders get new keys, so they come back empty.
+generation = state.uploader_generation()
+suffix = f"_{generation}" if generation else ""
 left, right = st.columns([3, 2])
 with left:
     survey_files = st.file_uploader("Survey exports", type=SURVEY_TYPES,
-                                    accept_multiple_files=True, key="survey_files")
+                                    accept_multiple_files=True,
+                                    key=f"survey_files{suffix}")
 with right:
-    roster_file = st.file_uploader("Roster (optional)", type=SURVEY_TYPES, key="roster_file")
+    roster_file = st.file_uploader("Roster (optional)", type=SURVEY_TYPES,
+                                   key=f"roster_file{suffix}")
 
 if survey_files:
     waves: list[str | None] = [None]
@@ -77,17 +80,38 @@ if survey_files:
                 f.name, value=wave_from_file_name(f.name), key=f"wave_of_{f.name}")
             for i, f in enumerate(survey_files)
         ]
-    files = tuple(
+    offered = tuple(
         UploadedFile(f.name, f.getvalue(), wave=(waves[i] if len(survey_files) > 1 else None))
         for i, f in enumerate(survey_files)
     )
-    if files != state.uploads():
-        st.session_state[state.UPLOADS] = files
-        st.session_state[state.DROPPED] = ()
-        use_mapping(None)
+    if offered != state.uploads():
+        refused = state.refused_message(offered)
+        if refused is None:
+            try:
+                state.uploaded_frames(state.files_digest(offered, None), offered)
+            except UserFacingError as error:
+                refused = str(error)
+                state.refuse_upload(offered, refused)
+        if refused is not None:
+            kept = ("The previous upload stays in use." if state.uploads()
+                    else "The pages keep showing the sample data.")
+            st.error(f"**This upload cannot be read.** {refused} {kept}",
+                     icon=":material/error:")
+        else:
+            if not same_files(offered, state.uploads()):
+                st.session_state[state.DROPPED] = ()
+                st.session_state.pop(state.SCENARIO_IN_USE, None)
+                use_mapping(None)
+            st.session_state[state.UPLOADS] = offered
     roster = UploadedFile(roster_file.name, roster_file.getvalue()) if roster_file else None
     if roster != st.session_state.get(state.ROSTER):
-        st.session_state[state.ROSTER] = roster
+        try:
+            if roster is not None:
+                state.check_roster(roster)
+        except UserFacingError as error:
+            st.error(f"**This roster cannot be read.** {error}", icon=":material/error:")
+        else:
+            st.session_state[state.ROSTER] = roster
 
 files = state.uploads()
 if not files:
@@ -101,17 +125,13 @@ top_left.caption(f"In use: {names}"
                  + (f"; roster {st.session_state[state.ROSTER].name}"
                     if st.session_state.get(state.ROSTER) else ""))
 if top_right.button("Remove upload", icon=":material/delete:", key="remove_upload"):
-    for name in (state.UPLOADS, state.ROSTER, state.MAPPING_JSON, state.DROPPED):
-        st.session_state.pop(name, None)
+    state.remove_upload()
     st.rerun()
 
-try:
-    current = state.uploaded_data()
-except UserFacingError as error:
-    st.error(f"**This upload cannot be read.** {error}", icon=":material/error:")
-    st.stop()
+current = state.uploaded_data()
 assert current is not None
 prepared = current.prepared
+frames = state.uploaded_frames(state.files_digest(files, None), files)
 
 # 1. What was read -----------------------------------------------------------------------
 st.subheader("1. What we read")
@@ -149,7 +169,8 @@ else:
 st.subheader("3. Column mapping")
 mapping = prepared.mapping
 dropped = set(st.session_state.get(state.DROPPED, ()))
-columns = [c for c in file_columns(state.files_digest(files, None), files) if c not in dropped]
+columns = [c for c in dict.fromkeys(str(c) for f in frames for c in f.columns)
+           if c not in dropped]
 scales = all_scales()
 with st.expander("Load or save a mapping", icon=":material/save:"):
     mapping_file = st.file_uploader("Load a saved mapping (.json)", type=["json"],
@@ -218,10 +239,47 @@ with st.expander("Define your own scale", icon=":material/add:"):
             use_mapping(mapping_to_json(updated))
             st.rerun()
 
+# Who was coached: from the table as edited, so a newly chosen group column shows its
+# values at once.
+pending = mapping_from_rows(edited, mapping, {k: scales[k] for k in chosen_scales})
+st.markdown("**Who was coached?**")
+group_rows = group_value_rows(frames, pending)
+everyone_coached = mapping.everyone_coached
+if pending.group and not group_rows.empty:
+    st.caption(f"Each value of the column **{pending.group}**, with its number of "
+               "participants. Say which values are the coached group and which the "
+               "comparison group; \"left out\" leaves those people out of every result.")
+    group_rows = st.data_editor(
+        group_rows, key=f"group_values_{mapping_version()}_{pending.group}",
+        hide_index=True, width="stretch", disabled=["value", "participants"],
+        column_config={
+            "value": st.column_config.TextColumn(f"Value in {pending.group}"),
+            "participants": st.column_config.NumberColumn("Participants"),
+            "counts_as": st.column_config.SelectboxColumn(
+                "Counts as", options=list(GROUP_CHOICES), required=False, width="medium"),
+        })
+    unassigned = int((group_rows["counts_as"].fillna("") == "").sum())
+    if unassigned:
+        st.warning(f"{unassigned} value(s) are not assigned yet: choose coached, comparison "
+                   "or left out for each, then apply.", icon=":material/rule:")
+elif pending.group:
+    st.warning(f"The column **{pending.group}** does not look like a group column (it is "
+               "empty or has too many different values). Choose another column as the "
+               "group in the table above.", icon=":material/rule:")
+else:
+    st.caption("No column is used as the group. Choose the column that says who was "
+               "coached (\"Use as: group\" in the table above), or confirm that there is "
+               "no comparison group.")
+    everyone_coached = st.checkbox(
+        "Everyone in these files was coached: there is no comparison group",
+        value=mapping.everyone_coached, key=f"everyone_coached_{mapping_version()}",
+        help="Without a comparison group the results show change over time only, which "
+             "does not isolate the program's effect.")
+
 if st.button("Apply this mapping", type="primary", icon=":material/check:",
              key="apply_mapping"):
-    chosen = {k: scales[k] for k in chosen_scales}
-    new = mapping_from_rows(edited, mapping, chosen)
+    new = with_group_values(pending, group_rows) if pending.group else pending
+    new = replace(new, everyone_coached=bool(everyone_coached and not new.group))
     use_mapping(mapping_to_json(new))
     st.rerun()
 

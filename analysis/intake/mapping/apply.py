@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.intake.codes import normalise_participant_codes
 from analysis.intake.mapping.check import check_mapping
-from analysis.intake.mapping.model import ColumnMapping, column_targets, group_lookup
+from analysis.intake.mapping.model import EXCLUDE, ColumnMapping, column_targets, group_lookup
 from analysis.intake.waves import order_waves_report
 from analysis.intake.wide import blank_cells, wide_to_long
 from analysis.model.findings import Finding, has_blocking
@@ -159,8 +159,21 @@ def apply_mapping(
                     "Fill in the group, or map each group value to coached or comparison.",
                 )
             )
+        excluded = group.eq(EXCLUDE).fillna(False).astype(bool)
+        if excluded.any():
+            left_out = sorted({str(v).strip() for v, g in distinct.items() if g == EXCLUDE})
+            findings.append(
+                Finding(
+                    "info",
+                    "group_values_excluded",
+                    mapping.group,
+                    f"{_count(int(excluded.sum()), 'row')} of "
+                    f"{_count(int(long.loc[excluded, PARTICIPANT_ID].nunique()), 'participant')}"
+                    f" were left out as you chose (group {', '.join(map(repr, left_out))}).",
+                )
+            )
         long[GROUP] = group
-        long = long.loc[~no_group]
+        long = long.loc[~(no_group | excluded)]
     else:
         long[GROUP] = COACHED
 

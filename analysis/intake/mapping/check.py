@@ -7,14 +7,18 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.intake.instruments import Scale, all_scales
-from analysis.intake.mapping.model import ColumnMapping, custom_scale_from_definition, group_lookup
+from analysis.intake.mapping.model import (
+    GROUP_TARGETS,
+    ColumnMapping,
+    custom_scale_from_definition,
+    group_lookup,
+)
 from analysis.intake.wide import blank_cells, pattern_kind, wide_column_stem
 from analysis.model.errors import MappingError
 from analysis.model.findings import Finding
 from analysis.model.schema import (
     ATTRIBUTE_COLUMNS,
     GROUP,
-    GROUP_VALUES,
     PARTICIPANT_ID,
     WAVE,
 )
@@ -92,11 +96,16 @@ def check_mapping(
                   f"{attribute!r} is not an attribute this program knows.",
                   f"Use one of: {', '.join(ATTRIBUTE_COLUMNS)}.")
         roles.append((f"attributes.{attribute}", column))
+    if not mapping.group and not mapping.everyone_coached:
+        block("no_group_column", GROUP,
+              "No column says who was coached and who is in the comparison group.",
+              "Choose the column that holds the group, or confirm that everyone was "
+              "coached and there is no comparison group.")
     for raw, target in mapping.group_values.items():
-        if target not in GROUP_VALUES:
+        if target not in GROUP_TARGETS:
             block("bad_group_value", f"group_values.{raw}",
                   f"The group value {raw!r} is mapped to {target!r}.",
-                  "Map each group value to coached or comparison.")
+                  "Count each group value as coached, comparison or excluded.")
 
     registry = all_scales()
     custom: dict[str, Scale] = {}
@@ -205,6 +214,9 @@ def check_mapping(
         if unmapped:
             listed = ", ".join(f"{v!r} ({n:,} rows)" for v, n in list(unmapped.items())[:8])
             block("unmapped_group_value", mapping.group,
-                  f"Some group values are not mapped to coached or comparison: {listed}.",
-                  "Say for each value whether it is the coached or the comparison group.")
+                  f"Some values of the group column {mapping.group!r} are not assigned to "
+                  f"coached or comparison: {listed}.",
+                  "Say for each value whether it is the coached group, the comparison "
+                  "group, or left out (Data page: \"Who was coached?\"; in a mapping file: "
+                  "group_values).")
     return findings

@@ -8,15 +8,30 @@ Both directions live here, free of Streamlit, so they are tested on their own:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import pandas as pd
 
+from analysis.intake.codes import normalise_participant_codes
 from analysis.intake.instruments import Scale
-from analysis.intake.mapping.model import ColumnMapping, ScaleMapping
+from analysis.intake.mapping.model import (
+    EXCLUDE,
+    ColumnMapping,
+    ScaleMapping,
+    group_lookup,
+)
 from analysis.intake.waves import canonical_wave_name, parse_wave_label
-from analysis.model.schema import ATTRIBUTE_COLUMNS, GROUP, PARTICIPANT_ID, WAVE
+from analysis.intake.wide import blank_cells, wide_column_stem
+from analysis.model.schema import (
+    ATTRIBUTE_COLUMNS,
+    COACHED,
+    COMPARISON,
+    GROUP,
+    PARTICIPANT_ID,
+    WAVE,
+)
 
 NOT_USED = "not used"
 ROLES: dict[str, str] = {
@@ -129,12 +144,92 @@ def mapped_scale_keys(mapping: ColumnMapping) -> list[str]:
     return [s.scale for s in mapping.scales if s.scale not in custom]
 
 
+# ---------------------------------------------------------------------------
+# Who was coached: each value of the group column, assigned by the user
+# ---------------------------------------------------------------------------
+
+GROUP_CHOICES: dict[str, str] = {
+    "coached": COACHED,
+    "comparison": COMPARISON,
+    "left out": EXCLUDE,
+}
+UNASSIGNED = ""
+MAX_GROUP_ROWS = 50  # more distinct values than this is not a group column
+GROUP_ROW_COLUMNS = ("value", "participants", "counts_as")
+
+
+def _stacked(frame: pd.DataFrame, column: str, mapping: ColumnMapping) -> pd.DataFrame:
+    """(value, code) pairs of ``column`` in one file; a wide file's per-wave copies
+    ("pre_group", "post_group") stacked."""
+    ids = mapping.participant_id
+    if column in frame.columns:
+        sources = [column]
+    elif mapping.wide_waves:
+        sources = [str(c) for c in frame.columns
+                   if (stem := wide_column_stem(str(c), mapping.wide_waves)) is not None
+                   and stem[1] == column]
+    else:
+        sources = []
+    pieces = []
+    for source in sources:
+        values = frame[source]
+        present = ~blank_cells(values.to_frame())[source]
+        code = (frame[ids] if ids and ids in frame.columns
+                else pd.Series(frame.index.astype(str), index=frame.index))
+        pieces.append(pd.DataFrame({"value": values[present].map(_value_text),
+                                    "code": code[present].astype("string")}))
+    return pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
+        {"value": pd.Series(dtype=object), "code": pd.Series(dtype="string")})
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def group_value_rows(frames: Sequence[pd.DataFrame], mapping: ColumnMapping) -> pd.DataFrame:
+    """One row per value of the mapped group column: how many participants have it and
+    what it counts as (``value``, ``participants``, ``counts_as``).
+
+    ``counts_as`` is "coached", "comparison", "left out" or "" (not assigned yet) from the
+    mapping's group values. Participants are counted by their code as the analysis will
+    match it (case and spaces ignored); without a participant column, rows are counted.
+    Empty when no group column is mapped, or when it has more than
+    :data:`MAX_GROUP_ROWS` values (then it is not a group column: the mapping check says so).
+    """
+    empty = pd.DataFrame({"value": pd.Series(dtype=object),
+                          "participants": pd.Series(dtype=int),
+                          "counts_as": pd.Series(dtype=object)})
+    if not mapping.group:
+        return empty
+    pairs = pd.concat([_stacked(f, mapping.group, mapping) for f in frames], ignore_index=True)
+    if pairs.empty or pairs["value"].nunique() > MAX_GROUP_ROWS:
+        return empty
+    pairs["code"], _ = normalise_participant_codes(pairs["code"])
+    counts = pairs.groupby("value", sort=False)["code"].nunique()
+    lookup = group_lookup(mapping.group_values)
+    words = {target: word for word, target in GROUP_CHOICES.items()}
+    rows = pd.DataFrame({
+        "value": counts.index.astype(str),
+        "participants": counts.to_numpy().astype(int),
+        "counts_as": [words.get(lookup(v) or "", UNASSIGNED) for v in counts.index],
+    })
+    return rows.sort_values(["participants", "value"], ascending=[False, True],
+                            ignore_index=True)
+
+
+def with_group_values(mapping: ColumnMapping, rows: pd.DataFrame) -> ColumnMapping:
+    """The mapping with the group values the (edited) rows of :func:`group_value_rows`
+    assign; values left unassigned stay unassigned (the mapping check blocks on them)."""
+    assigned = {str(r.value): GROUP_CHOICES[str(r.counts_as)] for r in rows.itertuples()
+                if str(r.counts_as) in GROUP_CHOICES}
+    return replace(mapping, group_values=assigned)
+
+
 def wave_from_file_name(name: str) -> str:
     """A wave name suggested by a file name: "qualtrics_6m.csv" → "6m", "pre.xlsx" →
     "baseline"; the name without its extension when no part of it reads as a wave."""
-    import re
-
-
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
     parts = [p for p in re.split(r"[\s_\-.]+", stem) if p]
     for size in (1, 2):  # single words first; "6_month" needs two

@@ -24,6 +24,11 @@ from analysis.model.schema import (
 )
 
 MAPPING_VERSION = 1
+EXCLUDE = "exclude"  # a group value whose rows are left out (pilot testers, staff, ...)
+GROUP_TARGETS: tuple[str, ...] = (COACHED, COMPARISON, EXCLUDE)
+# The arm of a REDCap longitudinal export with several arms ("baseline_arm_2" → "Arm 2"),
+# added as its own column on reading so it can be mapped as the group.
+REDCAP_ARM = "redcap_arm"
 MAX_MAPPING_CHARACTERS = 1_000_000  # a mapping is a few kB; refuse anything absurd
 
 
@@ -53,8 +58,13 @@ class ColumnMapping:
     participant_id : the column with the participant code.
     wave : the column holding the wave in long files (REDCap: ``redcap_event_name``);
         None for one file per wave or for wide files.
-    group : the coached/comparison column; None means everyone was coached.
-    group_values : raw group value → ``"coached"`` or ``"comparison"``.
+    group : the coached/comparison column; None only together with ``everyone_coached``.
+    group_values : raw group value → ``"coached"``, ``"comparison"`` or ``"exclude"``
+        (rows left out, counted in the findings).
+    everyone_coached : the user's explicit statement that there is no comparison group
+        and every participant was coached. Without a group column and without this, the
+        mapping is incomplete: a missed group column must never silently turn a
+        controlled evaluation into a pre/post one.
     attributes : schema attribute (cohort, modality, site, specialty, role,
         career_stage) → column.
     scales : one :class:`ScaleMapping` per scored scale.
@@ -67,6 +77,8 @@ class ColumnMapping:
         (``"_6m"``). Item, group and attribute columns are then named without it.
     label_map : the program's own response labels → numbers.
     ignore : columns the user looked at and chose not to use.
+    follow_up_end : the organisation's follow-up end date (``YYYY-MM-DD``) for a roster
+        without a ``censor_date`` column; None when the roster has one.
     """
 
     participant_id: str
@@ -81,6 +93,8 @@ class ColumnMapping:
     wide_waves: dict[str, str] = field(default_factory=dict)
     label_map: dict[str, float] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
+    everyone_coached: bool = False
+    follow_up_end: str | None = None
 
 
 # ---------------------------------------------------------------------------

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from typing import Any
 
 from analysis.intake.mapping.model import (
+    GROUP_TARGETS,
     MAPPING_VERSION,
     MAX_MAPPING_CHARACTERS,
     ColumnMapping,
@@ -14,10 +16,7 @@ from analysis.intake.mapping.model import (
 )
 from analysis.intake.wide import pattern_kind
 from analysis.model.errors import MappingError
-from analysis.model.schema import (
-    ATTRIBUTE_COLUMNS,
-    GROUP_VALUES,
-)
+from analysis.model.schema import ATTRIBUTE_COLUMNS
 
 # ---------------------------------------------------------------------------
 # JSON
@@ -43,6 +42,8 @@ def mapping_to_json(mapping: ColumnMapping) -> str:
         "wide_waves": dict(mapping.wide_waves),
         "label_map": dict(mapping.label_map),
         "ignore": list(mapping.ignore),
+        "everyone_coached": mapping.everyone_coached,
+        "follow_up_end": mapping.follow_up_end,
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -79,6 +80,7 @@ def _text_list(value: Any, field_name: str) -> tuple[str, ...]:
 _JSON_FIELDS = {
     "version", "participant_id", "wave", "group", "group_values", "attributes", "scales",
     "custom_scales", "wave_order", "wave_labels", "wide_waves", "label_map", "ignore",
+    "everyone_coached", "follow_up_end",
 }
 
 
@@ -110,7 +112,8 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
     if not isinstance(document, dict):
         raise MappingError("The column mapping must be a JSON object.",
                            "Choose the .json file this program saved.")
-    version = document.get("version")
+    # A hand-written mapping may leave the version out: it then means the current one.
+    version = document.get("version", MAPPING_VERSION)
     if version != MAPPING_VERSION:
         raise _fail("version", f"is {version!r}; this program reads version {MAPPING_VERSION}.",
                     "Make the mapping again with this version of the program.")
@@ -123,9 +126,9 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
 
     group_values = _text_dict(document.get("group_values", {}), "group_values")
     for raw, target in group_values.items():
-        if target not in GROUP_VALUES:
-            raise _fail(f"group_values.{raw}", f"is {target!r}; it must be 'coached' or "
-                        "'comparison'.")
+        if target not in GROUP_TARGETS:
+            raise _fail(f"group_values.{raw}", f"is {target!r}; it must be 'coached', "
+                        "'comparison' or 'exclude'.")
     attributes = _text_dict(document.get("attributes", {}), "attributes")
     for attribute in attributes:
         if attribute not in ATTRIBUTE_COLUMNS:
@@ -168,6 +171,18 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
         except MappingError as exc:
             raise _fail(f"wide_waves.{wave}", f"is not usable: {exc}") from exc
 
+    everyone_coached = document.get("everyone_coached", False)
+    if not isinstance(everyone_coached, bool):
+        raise _fail("everyone_coached", f"is {everyone_coached!r}; it must be true or false.")
+    follow_up_end = _text(document.get("follow_up_end"), "follow_up_end", optional=True)
+    if follow_up_end is not None:
+        try:
+            date.fromisoformat(follow_up_end.strip())
+        except ValueError as exc:
+            raise _fail("follow_up_end", f"is {follow_up_end!r}, not a date.",
+                        "Write the follow-up end as YYYY-MM-DD, e.g. 2026-09-30.") from exc
+        follow_up_end = follow_up_end.strip()
+
     return ColumnMapping(
         participant_id=_text(document["participant_id"], "participant_id") or "",
         wave=_text(document.get("wave"), "wave", optional=True),
@@ -181,6 +196,8 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
         wide_waves=wide_waves,
         label_map={str(k): float(v) for k, v in label_map.items()},
         ignore=_text_list(document.get("ignore", []), "ignore"),
+        everyone_coached=everyone_coached,
+        follow_up_end=follow_up_end,
     )
 
 

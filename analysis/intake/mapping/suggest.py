@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.intake.instruments import Scale, all_scales
 from analysis.intake.mapping.model import (
+    REDCAP_ARM,
     ColumnMapping,
     ScaleMapping,
     name_key,
@@ -45,8 +46,13 @@ _WAVE_NAMES = (
 _GROUP_NAMES = (
     "group", "studygroup", "arm", "studyarm", "condition", "allocation", "treatmentgroup",
     "interventiongroup", "coachinggroup", "comparisongroup", "coached", "coaching",
-    "intervention", "treatment",
+    "intervention", "treatment", "gruppe", "groupe", "grupo", "groep", "gruppo",
+    REDCAP_ARM.replace("_", ""), "redcapdataaccessgroup", "dataaccessgroup",
 )
+# Values whose words say nothing about which group is coached: the user must say.
+_NEUTRAL_GROUP_COLUMNS = frozenset({REDCAP_ARM.replace("_", ""), "arm", "studyarm",
+                                    "redcapdataaccessgroup", "dataaccessgroup"})
+MAX_GROUP_VALUES = 12
 _ATTRIBUTE_NAMES: dict[str, tuple[str, ...]] = {
     COHORT: ("cohort", "cohortname", "programcohort", "coachingcohort", "intake"),
     MODALITY: ("modality", "coachingmodality", "coachingformat", "format", "coachingtype",
@@ -62,7 +68,8 @@ _ATTRIBUTE_NAMES: dict[str, tuple[str, ...]] = {
 }
 # Platform columns that carry the participant or the wave and must not be ignored.
 _USEFUL_METADATA = frozenset({"externalreference", "externaldatareference", "recordid",
-                              "redcapeventname"})
+                              "redcapeventname", "redcapdataaccessgroup",
+                              REDCAP_ARM.replace("_", "")})
 # Extra export spellings of item prefixes, e.g. "UWES9_1" or "CBI personal 1".
 _ITEM_PREFIX_ALIASES: dict[str, tuple[str, ...]] = {
     "uwes": ("uwes9", "uwes 9"),
@@ -105,8 +112,17 @@ def _rank_by_name(columns: Sequence[str], names: Sequence[str]) -> list[str]:
     return sorted(found, key=lambda c: rank[name_key(c)])
 
 
+def _present(values: pd.Series) -> pd.Series:
+    return values.notna() & ~values.astype("string").str.strip().eq("").fillna(False)
+
+
+def _codes(values: pd.Series) -> pd.Series:
+    """Values compared as participant codes are: case and spaces ignored."""
+    return values.astype("string").str.casefold().str.replace(r"\s+", "", regex=True)
+
+
 def _mostly_unique_per_wave(values: pd.Series, waves: pd.Series | None) -> bool:
-    present = values.notna() & ~values.astype("string").str.strip().eq("").fillna(False)
+    present = _present(values)
     if len(values) == 0 or present.mean() < 0.9:
         return False
     if waves is None:
@@ -114,6 +130,15 @@ def _mostly_unique_per_wave(values: pd.Series, waves: pd.Series | None) -> bool:
     counts = pd.DataFrame({"v": values[present], "w": waves[present].astype("string")})
     per_wave = counts.groupby("w", dropna=False)["v"].agg(["nunique", "size"])
     return bool((per_wave["nunique"] >= 0.9 * per_wave["size"]).all())
+
+
+def _share_seen_again(values: pd.Series, waves: pd.Series) -> float:
+    """Share of the distinct codes that appear at more than one wave (0 for per-response
+    ids such as Qualtrics' ResponseId, high for a participant code)."""
+    present = _present(values) & waves.notna()
+    frame = pd.DataFrame({"v": _codes(values[present]), "w": waves[present].astype("string")})
+    per_code = frame.drop_duplicates().groupby("v")["w"].size()
+    return float((per_code > 1).mean()) if len(per_code) else 0.0
 
 
 def _looks_like_wave(values: pd.Series, *, by_name: bool) -> bool:
@@ -133,33 +158,74 @@ def _looks_like_wave(values: pd.Series, *, by_name: bool) -> bool:
     )
 
 
-def _group_suggestion(values: pd.Series, *, by_name: bool) -> dict[str, str] | None:
+def _group_suggestion(values: pd.Series, *, by_name: bool,
+                      neutral: bool = False) -> dict[str, str] | None:
+    """Suggested group values of a column, or None when it does not look like the group.
+
+    A column named like the group is the group whatever its values say; only values
+    read as coached/comparison words are assigned, the rest are left for the user (a
+    blocking finding lists them). In a ``neutral`` column (REDCap arm, data access
+    group) numbers are not read as groups: "Arm 1" says nothing about who was coached.
+    """
     distinct = [v for v in values.dropna().unique() if str(v).strip()]
-    if not distinct or len(distinct) > 6:
+    if not distinct or len(distinct) > (MAX_GROUP_VALUES if by_name else 6):
         return None
     suggested = {str(int(v) if isinstance(v, float) and v.is_integer() else v).strip():
                  suggested_group(v, allow_yes_no=by_name) for v in distinct}
     known = {raw: g for raw, g in suggested.items() if g is not None}
     if by_name:
-        return known if known else None
+        if neutral:
+            return {raw: g for raw, g in known.items()
+                    if not normalise_group_value(raw).isdigit()}
+        return known
     words_only = all(normalise_group_value(raw) not in {"0", "1"} for raw in known)
     return known if known and len(known) == len(suggested) and words_only else None
+
+
+# A participant column must find most people again at another wave.
+MIN_SHARE_SEEN_AGAIN = 0.2
 
 
 def find_participant_column(frame: pd.DataFrame, waves: pd.Series | None = None) -> str | None:
     """The column most likely to hold participant codes, or None.
 
-    The best-named column (participant_id, study id, ExternalReference, record_id, code,
-    id...) whose values are present in 90 % of rows and unique within each wave (or in
-    the whole file when ``waves`` is None); failing that, the best-named column.
-    Per-response ids (Qualtrics ResponseId, SurveyMonkey Respondent ID) are not
-    candidates: they differ at every wave.
+    A candidate is present in at least 90 % of rows, unique within each wave (or in the
+    whole file when ``waves`` is None) and, when there are several waves, finds at least
+    a fifth of its codes again at another wave. Per-response ids (Qualtrics ResponseId,
+    SurveyMonkey Respondent ID) and empty columns (an unused ExternalReference) are never
+    suggested. Among candidates the best-named wins (participant_id, study id,
+    ExternalReference, record_id, code, id...); with several waves and no well-named
+    candidate, the unnamed column that finds the most codes again; otherwise None, and
+    the user chooses.
     """
-    ranked = _rank_by_name([str(c) for c in frame.columns], _ID_NAMES)
-    for column in ranked:
-        if _mostly_unique_per_wave(frame[column], waves):
+    names = [str(c) for c in frame.columns]
+    several_waves = waves is not None and waves.dropna().astype("string").nunique() > 1
+
+    def candidate(column: str) -> bool:
+        values = frame[column]
+        if isinstance(values, pd.DataFrame) or not _mostly_unique_per_wave(values, waves):
+            return False
+        if values[_present(values)].nunique() < 2:
+            return False
+        return not several_waves or _share_seen_again(values, waves) >= MIN_SHARE_SEEN_AGAIN
+
+    for column in _rank_by_name(names, _ID_NAMES):
+        if candidate(column):
             return column
-    return ranked[0] if ranked else None  # validation reports the duplicates
+    if not several_waves:
+        # One wave (or the wave not known yet): the best-named column that is filled in
+        # and not constant; validation reports it if codes repeat.
+        for column in _rank_by_name(names, _ID_NAMES):
+            values = frame[column]
+            if (isinstance(values, pd.Series) and _present(values).mean() >= 0.9
+                    and values[_present(values)].nunique() >= 2):
+                return column
+        return None
+    assert waves is not None
+    unnamed = [(c, _share_seen_again(frame[c], waves)) for c in names if candidate(c)]
+    unnamed = [(c, share) for c, share in unnamed
+               if not pd.api.types.is_float_dtype(frame[c].dtype)]
+    return max(unnamed, key=lambda pair: pair[1])[0] if unnamed else None
 
 
 def _detect_wide(columns: Sequence[str]) -> dict[str, str]:
@@ -203,7 +269,8 @@ def _detect_wide(columns: Sequence[str]) -> dict[str, str]:
 
 
 def suggest_mapping(
-    frame: pd.DataFrame, source_format: str = "csv", metadata_columns: Sequence[str] = ()
+    frame: pd.DataFrame, source_format: str = "csv", metadata_columns: Sequence[str] = (),
+    file_waves: pd.Series | None = None,
 ) -> ColumnMapping:
     """A first guess at the column mapping, from the columns' names and values.
 
@@ -225,6 +292,10 @@ def suggest_mapping(
       column named like the scale ("mbi_ee", "uwes9 score") when no items are.
 
     Platform bookkeeping columns (``metadata_columns``) are put on the ignore list.
+    ``file_waves`` gives each row's wave when the files were uploaded one per wave (the
+    rows of all files together), so the participant column is the one whose codes come
+    back at the next wave. Nothing says "everyone was coached": without a group column
+    the user has to confirm it (``everyone_coached``).
     """
     if not all(isinstance(c, str) for c in frame.columns):
         frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
@@ -242,7 +313,7 @@ def suggest_mapping(
             if _looks_like_wave(view[column], by_name=True):
                 wave_column = column
                 break
-    waves = view[WAVE] if wide_waves else (view[wave_column] if wave_column else None)
+    waves = view[WAVE] if wide_waves else (view[wave_column] if wave_column else file_waves)
 
     participant = find_participant_column(
         view[[c for c in columns if c != wave_column]], waves
@@ -251,8 +322,9 @@ def suggest_mapping(
 
     group_column, group_values = None, {}
     for column in [c for c in _rank_by_name(columns, _GROUP_NAMES) if c not in used]:
-        suggestion = _group_suggestion(view[column], by_name=True)
-        if suggestion:
+        suggestion = _group_suggestion(view[column], by_name=True,
+                                       neutral=name_key(column) in _NEUTRAL_GROUP_COLUMNS)
+        if suggestion is not None:
             group_column, group_values = column, suggestion
             break
     attributes: dict[str, str] = {}
@@ -267,7 +339,7 @@ def suggest_mapping(
             if column in used:
                 continue
             suggestion = _group_suggestion(view[column], by_name=False)
-            if suggestion:
+            if suggestion and column != participant:
                 group_column, group_values = column, suggestion
                 break
     if group_column:

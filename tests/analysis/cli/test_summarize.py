@@ -68,3 +68,33 @@ def test_summarize_blocks_a_file_with_email_addresses(tmp_path):
 def test_usage_errors_exit_with_2():
     assert _run("summarize").returncode == 2
     assert _run("no-such-command").returncode == 2
+
+
+def test_validate_reports_a_missing_follow_up_end_that_summarize_would_refuse(tmp_path):
+    roster = pd.read_csv(SAMPLE / "roster.csv").drop(columns="censor_date")
+    path = tmp_path / "roster.csv"
+    roster.to_csv(path, index=False)
+    survey = str(SAMPLE / "responses_long.csv")
+    validate = _run("validate", survey, "--roster", str(path))
+    assert validate.returncode == 1
+    assert "no_follow_up_end" in validate.stdout
+    refused = _run("summarize", survey, "--roster", str(path), "--out", str(tmp_path / "a"))
+    assert refused.returncode == 1
+    assert "follow-up end" in refused.stderr
+
+    assert _run("validate", survey, "--roster", str(path),
+                "--follow-up-end", "2026-09-30").returncode == 0
+    done = _run("summarize", survey, "--roster", str(path), "--follow-up-end", "2026-09-30",
+                "--resamples", "200", "--out", str(tmp_path / "b"))
+    assert done.returncode == 0, done.stderr
+    with_column = _run("summarize", survey, "--roster", str(SAMPLE / "roster.csv"),
+                       "--resamples", "200", "--out", str(tmp_path / "c"))
+    assert with_column.returncode == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "b" / "retention_at_horizon.csv"),
+                                  pd.read_csv(tmp_path / "c" / "retention_at_horizon.csv"))
+
+
+def test_a_bad_follow_up_end_is_a_usage_error():
+    result = _run("validate", str(SAMPLE / "responses_long.csv"), "--follow-up-end", "soon")
+    assert result.returncode == 2
+    assert "YYYY-MM-DD" in result.stderr

@@ -47,7 +47,7 @@ def test_identifier_blocks_with_exit_code_1_and_names_the_column(survey, capsys)
 
 
 def test_dropping_the_identifier_lets_analysis_proceed(survey, capsys):
-    assert run(_parse([str(survey), "--drop", "email"])) == 0
+    assert run(_parse([str(survey), "--drop", "email", "--everyone-coached"])) == 0
     out = capsys.readouterr().out
     assert "participants: 8; waves: baseline, 6m" in out
     assert out.rstrip().endswith("Analysis can proceed.")
@@ -64,7 +64,7 @@ def test_json_report_has_the_findings_and_no_matched_values(survey, capsys):
 
 
 def test_a_saved_mapping_is_used(survey, tmp_path, capsys):
-    mapping = ColumnMapping("participant_id", wave="wave",
+    mapping = ColumnMapping("participant_id", wave="wave", everyone_coached=True,
                             scales=(ScaleMapping("mbi_dp", {i: i for i in MBI_DP}),))
     path = tmp_path / "map.json"
     path.write_text(mapping_to_json(mapping))
@@ -80,7 +80,8 @@ def test_per_wave_files_take_one_wave_each(tmp_path, survey, capsys):
         path = tmp_path / f"{wave}.csv"
         frame[frame["wave"] == wave].drop(columns="wave").to_csv(path, index=False)
         paths.append(str(path))
-    args = _parse([*paths, "--wave", "baseline", "--wave", "6m", "--json"])
+    args = _parse([*paths, "--wave", "baseline", "--wave", "6m", "--everyone-coached",
+                   "--json"])
     assert run(args) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["waves"] == ["baseline", "6m"]
 
@@ -113,7 +114,8 @@ def test_unreadable_survey_file_exits_2(tmp_path, capsys):
 
 def test_python_dash_m_analysis_validate_runs_end_to_end(survey):
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", "validate", str(survey), "--drop", "email"],
+        [sys.executable, "-m", "analysis", "validate", str(survey), "--drop", "email",
+         "--everyone-coached"],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
         env={"COACHING_EVAL_SECRET": "test-secret-not-for-production", "PATH": "/usr/bin:/bin"},
     )

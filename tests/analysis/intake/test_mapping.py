@@ -193,7 +193,6 @@ def test_json_round_trip_holds_for_any_group_values_and_ignore_list(group_values
     [
         ("{not json", "not valid JSON (line 1"),
         ("[]", "must be a JSON object"),
-        ('{"participant_id": "id"}', "'version'"),
         ('{"version": 2, "participant_id": "id"}', "'version'"),
         ('{"version": 1}', "'participant_id'"),
         ('{"version": 1, "participant_id": "id", "colour": "red"}', "'colour'"),
@@ -279,7 +278,7 @@ def test_group_values_left_unmapped_block_with_counts():
 
 
 def test_partly_mapped_scale_warns_that_it_will_not_be_scored():
-    mapping = ColumnMapping("Study ID", wave="Time point",
+    mapping = ColumnMapping("Study ID", wave="Time point", everyone_coached=True,
                             scales=(ScaleMapping("mbi_ee", {f"mbi_ee_{k}": f"EE{k}"
                                                             for k in range(1, 9)}),))
     findings = check_mapping(mapping, _survey())
@@ -290,8 +289,9 @@ def test_partly_mapped_scale_warns_that_it_will_not_be_scored():
 def test_a_column_missing_from_one_of_several_files_only_warns():
     baseline = _survey(waves=("baseline",)).drop(columns="Time point")
     follow_up = baseline.drop(columns="EE9")
-    mapping = ColumnMapping("Study ID", scales=(ScaleMapping("mbi_ee", {f"mbi_ee_{k}": f"EE{k}"
-                                                                        for k in range(1, 10)}),))
+    mapping = ColumnMapping("Study ID", everyone_coached=True,
+                            scales=(ScaleMapping("mbi_ee", {f"mbi_ee_{k}": f"EE{k}"
+                                                            for k in range(1, 10)}),))
     assert _codes(check_mapping(mapping, [baseline, follow_up])) == [
         "column_missing_in_some_files"
     ]
@@ -301,13 +301,14 @@ def test_a_column_missing_from_one_of_several_files_only_warns():
 def test_wide_mappings_refer_to_column_stems():
     wide = pd.DataFrame({"pid": ["A"], "pre_EE1": [1], "post_EE1": [2]})
     mapping = ColumnMapping("pid", wide_waves={"baseline": "pre_", "post": "post_"},
+                            everyone_coached=True,
                             scales=(ScaleMapping("mbi_ee_single", {"mbi_ee_single": "EE1"}),))
     assert check_mapping(mapping, wide) == []
 
 
 def test_custom_scales_are_built_from_their_json_definition():
     mapping = ColumnMapping(
-        "id",
+        "id", everyone_coached=True,
         scales=(ScaleMapping("team_climate", {"tc_1": "a", "tc_2": "b"}),),
         custom_scales=({"key": "team_climate", "label": "Team climate", "items": ["tc_1", "tc_2"],
                         "item_minimum": 1, "item_maximum": 5, "higher_is_better": True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -109,9 +111,13 @@ def test_duplicate_submissions_block_the_program():
     assert [f.code for f in prepared.findings][0] == "duplicate_rows"
 
 
-def test_without_comparison_group_the_program_carries_the_caveat():
+def test_a_missing_group_column_blocks_until_everyone_coached_is_confirmed():
     survey = _survey().drop(columns=["email", "group"])
-    prepared = prepare_program([_csv(survey)], key=KEY)
+    blocked = prepare_program([_csv(survey)], key=KEY)
+    assert blocked.program is None
+    assert "no_group_column" in [f.code for f in blocked.findings if f.severity == "blocking"]
+    confirmed = replace(blocked.mapping, everyone_coached=True)
+    prepared = prepare_program([_csv(survey)], confirmed, key=KEY)
     assert set(prepared.program.responses["group"]) == {"coached"}
     assert NO_COMPARISON_CAVEAT in prepared.program.notes
 
@@ -137,7 +143,8 @@ def _roster(rows: list[tuple[str, str, str, str]]) -> UploadedFile:
 
 
 MAPPING = ColumnMapping("participant_id", group="group",
-                        group_values={"coaching": "coached", "control": "comparison"})
+                        group_values={"coaching": "coached", "control": "comparison"},
+                        follow_up_end="2025-12-31")
 
 
 def test_roster_codes_are_hashed_like_the_survey_and_groups_translated():
@@ -197,7 +204,8 @@ def test_roster_duplicate_codes_block():
 def test_roster_without_group_takes_the_survey_group():
     survey = _survey().drop(columns="email")
     roster = pd.DataFrame({"participant_id": ["P001", "P002"],
-                           "start_date": ["2024-01-01", "2024-01-01"], "exit_date": ["", ""]})
+                           "start_date": ["2024-01-01", "2024-01-01"], "exit_date": ["", ""],
+                           "censor_date": ["2025-06-30", "2025-06-30"]})
     prepared = prepare_program(
         [_csv(survey)], roster=UploadedFile("r.csv", roster.to_csv(index=False).encode()),
         key=KEY,

@@ -268,9 +268,14 @@ def test_rows_without_code_wave_or_answers_are_left_out_and_counted():
     assert "1 row had no answers" in codes["rows_without_answers"].what
 
 
-def test_without_a_group_column_everyone_is_coached():
+def test_without_a_group_column_everyone_is_coached_only_when_the_user_says_so():
     frame = _long_reference().drop(columns="arm")
-    result, _ = apply_mapping([(frame, None)], _mapping(wave="wave", group=None, group_values={}))
+    result, findings = apply_mapping([(frame, None)],
+                                     _mapping(wave="wave", group=None, group_values={}))
+    assert result.empty
+    assert "no_group_column" in [f.code for f in findings if f.severity == "blocking"]
+    result, _ = apply_mapping([(frame, None)], _mapping(wave="wave", group=None,
+                                                       group_values={}, everyone_coached=True))
     assert set(result["group"]) == {"coached"}
 
 

@@ -1,0 +1,85 @@
+"""The Data page as a program lead meets it: bad files never break the session, "Remove
+upload" always works, and who was coached is said on screen, value by value."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tests.dashboard.conftest import SAMPLE, new_app, open_page
+
+SAMPLE_BANNER = "synthetic sample data"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+
+
+def _upload(at, *files, key: str = "survey_files"):
+    at.file_uploader(key=key).set_value(list(files)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _csv(name: str) -> tuple[str, bytes, str]:
+    return name, (SAMPLE / name).read_bytes(), "text/csv"
+
+
+def test_an_unreadable_upload_is_refused_on_the_data_page_and_the_sample_stays():
+    at = open_page(new_app(), "data")
+    for bad in (("empty.csv", b"", "text/csv"), ("picture.csv", PNG, "text/csv")):
+        _upload(at, bad)
+        assert any("This upload cannot be read" in e.value for e in at.error), bad[0]
+        assert any("sample data" in e.value for e in at.error)
+        for page in ("overview", "roi", "data"):
+            open_page(at, page)
+            if page != "data":
+                assert any(SAMPLE_BANNER in i.value for i in at.info)
+
+
+def test_a_bad_upload_after_a_good_one_keeps_the_good_one_in_use():
+    at = open_page(new_app(), "data")
+    _upload(at, _csv("responses_long.csv"))
+    assert any(s.value.startswith("**Ready.**") for s in at.success)
+    _upload(at, ("broken.csv", PNG, "text/csv"))
+    assert any("The previous upload stays in use" in e.value for e in at.error)
+    assert any("In use: responses_long.csv" in c.value for c in at.caption)
+    open_page(at, "overview")
+    assert not any(SAMPLE_BANNER in i.value for i in at.info)
+
+
+def test_remove_upload_always_brings_back_an_empty_uploader_and_the_sample():
+    at = open_page(new_app(), "data")
+    _upload(at, _csv("responses_long.csv"))
+    at.button(key="remove_upload").click().run()
+    assert not at.exception
+    assert any("No upload yet" in i.value for i in at.info)
+    assert [u.key for u in at.file_uploader][:2] == ["survey_files_1", "roster_file_1"]
+    open_page(at, "overview")
+    assert any(SAMPLE_BANNER in i.value for i in at.info)
+    # A new upload in the fresh uploader works as the first one did.
+    open_page(at, "data")
+    _upload(at, _csv("responses_long.csv"), key="survey_files_1")
+    assert any(s.value.startswith("**Ready.**") for s in at.success)
+
+
+def test_redcap_arms_are_listed_with_their_participants_for_the_user_to_assign():
+    at = open_page(new_app(), "data")
+    _upload(at, _csv("redcap_arms_export.csv"))
+    assert any("Who was coached?" in m.value for m in at.markdown)
+    assert any("not assigned yet" in w.value for w in at.warning)
+    assert not any(s.value.startswith("**Ready.**") for s in at.success)
+    groups = next(frame.value for frame in at.dataframe
+                  if "participants" in frame.value.columns)
+    expected = (pd.read_csv(SAMPLE / "responses_long.csv")
+                .drop_duplicates("participant_id")["group"].value_counts())
+    assert dict(zip(groups["value"], groups["participants"], strict=True)) == {
+        "Arm 1": expected["coached"], "Arm 2": expected["comparison"]}
+    assert set(groups["counts_as"].fillna("")) == {""}
+
+
+def test_a_file_without_a_group_column_asks_whether_everyone_was_coached():
+    frame = pd.read_csv(SAMPLE / "responses_long.csv").drop(columns="group")
+    at = open_page(new_app(), "data")
+    _upload(at, ("nogroup.csv", frame.to_csv(index=False).encode(), "text/csv"))
+    assert not any(s.value.startswith("**Ready.**") for s in at.success)
+    (confirm,) = [c for c in at.checkbox if c.label.startswith("Everyone in these files")]
+    confirm.check().run()
+    at.button(key="apply_mapping").click().run()
+    assert any(s.value.startswith("**Ready.**") for s in at.success)
