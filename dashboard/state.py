@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -218,28 +220,33 @@ def _upload_summary(source_key: str, options_key: str, filters_key: str,
     return summarize_program(filter_responses(_program, _filters), _options)
 
 
-def current_summary(data: ActiveData | None = None) -> ProgramSummary:
-    """The summary for the active data and the sidebar's current choices.
+@contextmanager
+def said_not_raised() -> Iterator[None]:
+    """Turn an analysis refusal (the same wave at both ends, a filter that leaves nobody)
+    into a message on the page and stop it there: no choice ends in a traceback."""
+    try:
+        yield
+    except UserFacingError as error:
+        st.warning(f"**Nothing can be shown for these choices.** {error}",
+                   icon=":material/filter_alt_off:")
+        st.stop()
 
-    When the choices leave nothing to analyse (the same wave at both ends, a filter that
-    leaves nobody), the page says so in the analysis's words and stops: no traceback.
-    """
+
+def current_summary(data: ActiveData | None = None) -> ProgramSummary:
+    """The summary for the active data and the sidebar's current choices (a message and a
+    stop instead when the choices leave nothing to analyse)."""
     data = data or active_data()
     options = summary_options()
     chosen = filters()
     options_key = json.dumps(asdict(options), default=str, sort_keys=True)
     filters_key = json.dumps(chosen, sort_keys=True)
-    try:
+    with said_not_raised():
         if data.is_sample:
             return _sample_summary(options_key, filters_key, options, chosen)
         assert data.program is not None
         return _upload_summary(data.source_key, options_key, filters_key, data.program,
                                options, chosen)
-    except UserFacingError as error:
-        st.warning(f"**Nothing can be shown for these choices.** {error}",
-                   icon=":material/filter_alt_off:")
-        st.stop()
-        raise  # st.stop() does not return; this line only tells the type checker
+    raise AssertionError("unreachable: said_not_raised stops the page")
 
 
 # --- What one page shows: only its tables, resampling after ------------------------------
@@ -283,11 +290,13 @@ def page_summary(data: ActiveData, tables: tuple[str, ...],
     options = _page_options(tables, outcome, resample=False)
     chosen = filters()
     options_key, filters_key = _key_of(options, chosen)
-    if data.is_sample:
-        return _sample_page(options_key, filters_key, options, chosen)
-    assert data.program is not None
-    return _upload_page(data.source_key, options_key, filters_key, data.program, options,
-                        chosen)
+    with said_not_raised():
+        if data.is_sample:
+            return _sample_page(options_key, filters_key, options, chosen)
+        assert data.program is not None
+        return _upload_page(data.source_key, options_key, filters_key, data.program,
+                            options, chosen)
+    raise AssertionError("unreachable: said_not_raised stops the page")
 
 
 def resampled_summary(

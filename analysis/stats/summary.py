@@ -27,7 +27,7 @@ from analysis.model.schema import (
 )
 from analysis.stats.group_comparison import compare_groups
 from analysis.stats.multiplicity import add_holm_column
-from analysis.stats.prepost import pre_post, reuse_matched_pairs
+from analysis.stats.prepost import pre_post, resolve_waves, reuse_matched_pairs
 from analysis.stats.prevalence import mcnemar_change, prevalence_by_wave
 from analysis.stats.reliable_change import reliable_change
 from analysis.stats.retention import retention_at_horizon, retention_yes_no
@@ -117,6 +117,11 @@ class ProgramSummary:
         return {name: table for name, table in named.items() if table is not None and len(table)}
 
 
+# The tables that compare two waves (the trend and retention do not).
+_PAIR_TABLES = ("pre_post", "group_comparison", "subgroups", "prevalence_change",
+                "reliable_change")
+
+
 def filter_responses(program: ProgramData, filters: Mapping[str, Sequence[str]]) -> ProgramData:
     """Keep only participants whose attribute values are among the chosen ones.
 
@@ -166,6 +171,10 @@ def summarize_program(
     pre_wave = options.pre_wave or (observed[0] if observed else waves[0])
     post_wave = options.post_wave or (observed[-1] if observed else waves[-1])
     outcomes = _outcomes(program, options.outcomes)
+    if outcomes and any(options.wants(t) for t in _PAIR_TABLES):
+        # Every table built on a pair of waves refuses an equal or reversed pair the same
+        # way (in words), not only pre/post: a comparison of a wave with itself is empty.
+        pre_wave, post_wave = resolve_waves(responses, pre_wave, post_wave)
     pair = {"pre_wave": pre_wave, "post_wave": post_wave}
     seeded = {"n_resamples": options.n_resamples, "seed": options.seed}
 
