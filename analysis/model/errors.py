@@ -46,3 +46,11 @@ class DisclosureSettingError(UserFacingError):
 
 class ScenarioError(UserFacingError):
     """An ROI scenario is invalid (missing field, negative cost, probability outside 0-1...)."""
+
+
+class ReferenceFileError(UserFacingError):
+    """A reference-lines file cannot be used (wrong columns, a value outside 0-1...)."""
+
+
+class ExportError(UserFacingError):
+    """A download cannot be produced (e.g. no browser to draw the charts as images)."""

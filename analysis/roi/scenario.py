@@ -298,6 +298,8 @@ class BenefitAssumptions:
     retention_difference_ci : its confidence interval (level ``ci_level``).
     retention_horizon_months : the horizon the retention was read at.
     burnout_pre, burnout_post : burnout prevalence among participants before and after.
+    burnout_n_pre, burnout_n_post : how many people each prevalence was measured over; with
+        them the Monte Carlo draws the prevalences from their sampling distribution.
     attributable_turnover : A, when set by the user; otherwise derived from T, RR and the national
         burnout prevalence (54 %), as methods §7 says.
     """
@@ -316,6 +318,8 @@ class BenefitAssumptions:
     attributable_turnover: Assumption | None = None
     burnout_pre: float | None = None
     burnout_post: float | None = None
+    burnout_n_pre: int | None = None
+    burnout_n_post: int | None = None
     burnout_cost_per_physician: Assumption = _default("benefits.burnout_cost_per_physician")
 
     def __post_init__(self) -> None:
@@ -361,6 +365,14 @@ class BenefitAssumptions:
             value = getattr(self, name)
             if value is not None:
                 _check_number(f"benefits.{name}", value, 0, 1)
+        for name in ("burnout_n_pre", "burnout_n_post"):
+            value = getattr(self, name)
+            if value is not None:
+                _check_number(f"benefits.{name}", value, 1, None)
+                if value != int(value):
+                    raise ScenarioError(f"benefits.{name} must be a whole number of people, "
+                                        f"got {value!r}.")
+                object.__setattr__(self, name, int(value))
 
 
 def _check_bool(key: str, value: object) -> None:
@@ -447,9 +459,16 @@ _PLAIN_FIELDS: dict[str, tuple[str, ...]] = {
     "costs": ("model", "include_participant_time"),
     "benefits": ("view", "has_comparison", "comparison_is_concurrent", "retention_difference",
                  "retention_difference_ci", "ci_level", "retention_horizon_months",
-                 "burnout_pre", "burnout_post"),
+                 "burnout_pre", "burnout_post", "burnout_n_pre", "burnout_n_post"),
 }
 _TOP_FIELDS = ("participants", "horizon_years", "intangibles", "costs", "benefits")
+
+
+def is_default(assumption: Assumption) -> bool:
+    """True while an assumption still holds the tool's default (value, range and source)."""
+    default = DEFAULT_ASSUMPTIONS.get(assumption.key)
+    return default is not None and assumption.value == default.value \
+        and assumption.source == default.source
 
 
 def assumptions_table(scenario: Scenario) -> pd.DataFrame:
@@ -462,8 +481,9 @@ def assumptions_table(scenario: Scenario) -> pd.DataFrame:
         rows.append(scenario.benefits.attributable_turnover)
     return pd.DataFrame(
         [{"key": a.key, "label": a.label, "unit": a.unit, "value": a.base,
-          "low": a.value.low, "high": a.value.high, "source": a.source} for a in rows],
-        columns=["key", "label", "unit", "value", "low", "high", "source"],
+          "low": a.value.low, "high": a.value.high, "source": a.source,
+          "is_default": is_default(a)} for a in rows],
+        columns=["key", "label", "unit", "value", "low", "high", "source", "is_default"],
     )
 
 
@@ -658,6 +678,11 @@ def _summary_part(summary: Mapping[str, Any], name: str) -> tuple[Mapping[str, A
     return part, ""
 
 
+def _whole(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and math.isfinite(value) \
+        and value >= 1 else None
+
+
 def scenario_from_summary(summary: Mapping[str, Any], base: Scenario | None = None) -> Scenario:
     """Fill a scenario's observed effects from an ``analysis summarize`` summary.json.
 
@@ -719,7 +744,9 @@ def scenario_from_summary(summary: Mapping[str, Any], base: Scenario | None = No
         )
     if burnout is not None:
         benefit_changes.update(burnout_pre=burnout["coached_pre"],
-                               burnout_post=burnout["coached_post"])
+                               burnout_post=burnout["coached_post"],
+                               burnout_n_pre=_whole(burnout.get("n_pre")),
+                               burnout_n_post=_whole(burnout.get("n_coached")))
     if base is not None:
         return replace(base, benefits=replace(base.benefits, **benefit_changes))
     counted = (retention or {}).get("n_coached") or (burnout or {}).get("n_coached")

@@ -22,11 +22,12 @@ import pandas as pd
 from analysis.model.errors import ScenarioError
 from analysis.roi.model import (
     BURNOUT_POST_KEY,
+    BURNOUT_PRE_KEY,
     RETENTION_DIFFERENCE_KEY,
     format_money,
     roi_arrays,
 )
-from analysis.roi.scenario import Scenario
+from analysis.roi.scenario import Assumption, Scenario, is_default
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20_171_201  # any fixed value; kept constant so reruns reproduce
@@ -44,12 +45,10 @@ class UncertainInput:
     high: float
 
 
-def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
-    """The inputs the scenario's ROI depends on, with their ranges (points included).
+def assumptions_in_use(scenario: Scenario) -> list[Assumption]:
+    """The assumptions that enter this scenario's ROI (its cost model and benefit view).
 
-    Only inputs that enter the chosen cost model and benefit view are listed; the Han
-    et al. cross-check never enters the ROI. The observed effect's range is its
-    confidence interval (a point when there is none).
+    The Han et al. cross-check never enters the ROI and is not listed.
     """
     c, b = scenario.costs, scenario.benefits
     keys = {"one_to_one": ["sessions", "session_fee"],
@@ -65,6 +64,26 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
             assumptions.append(b.attributable_turnover)
         else:
             assumptions += [b.turnover_rate, b.relative_risk]
+    return assumptions
+
+
+def defaults_in_use(scenario: Scenario) -> list[Assumption]:
+    """The assumptions entering the ROI that still hold the tool's defaults.
+
+    Every surface that shows an ROI names these (methods §7): until a program enters its
+    own fees, administration and evaluation costs, the ROI is an illustration.
+    """
+    return [a for a in assumptions_in_use(scenario) if is_default(a)]
+
+
+def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
+    """The inputs the scenario's ROI depends on, with their ranges (points included).
+
+    Only inputs that enter the chosen cost model and benefit view are listed. The
+    observed effect's range is its confidence interval (a point when there is none).
+    """
+    b = scenario.benefits
+    assumptions = assumptions_in_use(scenario)
     out = [UncertainInput(a.key, a.label, a.value.low, a.base, a.value.high)
            for a in assumptions]
     if b.view == "observed" and b.retention_difference is not None:
@@ -123,6 +142,25 @@ def _effect_draws(scenario: Scenario, effect_draws: np.ndarray | None, n_draws: 
     return point, "fixed at its point estimate (no interval or draws supplied)"
 
 
+def _burnout_draws(scenario: Scenario, n_draws: int, rng: np.random.Generator
+                   ) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """The two burnout prevalences drawn from their sampling distributions.
+
+    Parametric bootstrap: a count ~ Binomial(n, p̂) at each wave, divided by n. The two
+    waves are drawn independently; for matched respondents, whose answers are positively
+    correlated, this overstates the spread of the change a little (conservative).
+    """
+    b = scenario.benefits
+    if b.burnout_n_pre is None or b.burnout_n_post is None:
+        return None
+    pre = rng.binomial(b.burnout_n_pre, float(b.burnout_pre), size=n_draws) / b.burnout_n_pre
+    post = rng.binomial(b.burnout_n_post, float(b.burnout_post),
+                        size=n_draws) / b.burnout_n_post
+    return pre, post, (
+        f"drawn from the sampling distributions of burnout prevalence before (n = "
+        f"{b.burnout_n_pre:,}) and after (n = {b.burnout_n_post:,}) (binomial)")
+
+
 def _summarise(name: str, label: str, values: np.ndarray, base: float) -> dict[str, object]:
     finite = values[np.isfinite(values)]
     if finite.size == 0:
@@ -161,7 +199,8 @@ def monte_carlo(scenario: Scenario, *, effect_draws: np.ndarray | Sequence[float
     base = roi_arrays(scenario)  # also checks the view has its inputs
     rng = np.random.default_rng(seed)
     values: dict[str, np.ndarray | float] = {}
-    effect_source = "not drawn: the modelled view uses the burnout figures as given"
+    effect_source = ("fixed at the burnout prevalences as given (no sample sizes, so their "
+                     "sampling uncertainty is not included)")
     for item in uncertain_inputs(scenario):
         if item.key == RETENTION_DIFFERENCE_KEY:
             continue
@@ -170,6 +209,10 @@ def monte_carlo(scenario: Scenario, *, effect_draws: np.ndarray | Sequence[float
     if scenario.benefits.view == "observed":
         values[RETENTION_DIFFERENCE_KEY], effect_source = _effect_draws(
             scenario, None if effect_draws is None else np.asarray(effect_draws), n_draws, rng)
+    else:
+        drawn = _burnout_draws(scenario, n_draws, rng)
+        if drawn is not None:
+            values[BURNOUT_PRE_KEY], values[BURNOUT_POST_KEY], effect_source = drawn
     r = roi_arrays(scenario, values)
     shape = (n_draws,)
     draws = pd.DataFrame({

@@ -319,6 +319,7 @@ def _burnout_json(summary: ProgramSummary) -> dict | None:
         "condition": str(pre["condition"].iloc[0]),
         "coached_pre": _value(pre["prevalence"].iloc[0]),
         "coached_post": _value(post["prevalence"].iloc[0]),
+        "n_pre": _value(pre["n"].iloc[0]),
         "n_coached": _value(post["n"].iloc[0]),
         "suppressed": bool(pre["suppressed"].iloc[0] or post["suppressed"].iloc[0]),
     }

@@ -16,6 +16,7 @@ from analysis.roi.scenario import (
     Scenario,
     assumptions_table,
     dump_scenario,
+    is_default,
     load_scenario,
     scenario_from_dict,
     scenario_from_summary,
@@ -30,6 +31,13 @@ SUMMARY = {
                            "coached_pre": 0.48, "coached_post": 0.36, "n_coached": 100,
                            "suppressed": False},
     "has_comparison": True,
+}
+SUMMARY_NO_RETENTION = {
+    "retention": None,
+    "burnout_prevalence": {"outcome": "miniz1_burnout", "condition": "burned out",
+                           "coached_pre": 0.48, "coached_post": 0.36, "n_pre": 120,
+                           "n_coached": 100, "suppressed": False},
+    "has_comparison": False,
 }
 
 
@@ -85,10 +93,33 @@ def test_scenario_has_no_field_that_could_count_intent_to_leave_as_departures():
 
 def test_assumptions_table_lists_each_assumption_with_value_range_and_source():
     table = assumptions_table(_rich_scenario())
-    assert list(table.columns) == ["key", "label", "unit", "value", "low", "high", "source"]
+    assert list(table.columns) == ["key", "label", "unit", "value", "low", "high", "source",
+                                   "is_default"]
     row = table.set_index("key").loc["benefits.attributable_turnover"]
     assert (row["low"], row["value"], row["high"]) == (0.02, 0.025, 0.03)
     assert table.set_index("key").loc["costs.administration", "source"] == "finance office, FY24"
+    flags = table.set_index("key")["is_default"]
+    assert not flags["costs.administration"] and flags["benefits.burnout_cost_per_physician"]
+
+
+def test_an_assumption_stops_being_a_default_once_the_program_enters_its_own_value():
+    scenario = Scenario(participants=10)
+    assert is_default(scenario.costs.session_fee)
+    edited = scenario.with_assumption("costs.session_fee", 300)
+    assert not is_default(edited.costs.session_fee)
+    # Entering the default's own number still counts as the program's figure only when the
+    # source changes; a reloaded default keeps its published source and stays a default.
+    reloaded = scenario_from_dict(scenario_to_dict(scenario))
+    assert is_default(reloaded.costs.session_fee)
+
+
+def test_burnout_sample_sizes_come_from_the_summary_and_survive_a_round_trip():
+    scenario = scenario_from_summary(SUMMARY_NO_RETENTION)
+    assert (scenario.benefits.burnout_n_pre, scenario.benefits.burnout_n_post) == (120, 100)
+    again = load_scenario(dump_scenario(scenario, "toml"), "toml")
+    assert again.benefits.burnout_n_pre == 120 and again.benefits.burnout_n_post == 100
+    with pytest.raises(ScenarioError, match="burnout_n_pre"):
+        scenario_from_dict({"participants": 5, "benefits": {"burnout_n_pre": 2.5}})
 
 
 # ------------------------------------------------------------------------ document format

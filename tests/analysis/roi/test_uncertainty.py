@@ -15,7 +15,13 @@ from scipy import stats
 from analysis.model.errors import ScenarioError
 from analysis.roi.model import roi_headline
 from analysis.roi.scenario import Range, Scenario, scenario_from_dict
-from analysis.roi.uncertainty import monte_carlo, tornado, two_way_table, uncertain_inputs
+from analysis.roi.uncertainty import (
+    defaults_in_use,
+    monte_carlo,
+    tornado,
+    two_way_table,
+    uncertain_inputs,
+)
 
 
 def points_only(**benefit_changes) -> Scenario:
@@ -245,3 +251,51 @@ def test_a_user_range_for_attributable_turnover_replaces_the_derived_one_in_the_
     assert row["roi_at_low"] == pytest.approx(-10.0)
     assert row["roi_at_high"] == pytest.approx(35.0)
     assert "benefits.turnover_rate" not in set(tornado(scenario)["input"])
+
+
+def _modelled(**sizes) -> Scenario:
+    """The published example (450 physicians, $1 M, burnout 50 % → 40 %), costs as points."""
+    return scenario_from_dict({
+        "participants": 450,
+        "costs": {"model": "contract", "contract_total": 1_000_000, "administration": 0,
+                  "evaluation": 0},
+        "benefits": {"view": "modelled", "has_comparison": False, "burnout_pre": 0.5,
+                     "burnout_post": 0.4, "attributable_turnover": 0.025,
+                     "replacement_cost": 500_000, **sizes},
+    })
+
+
+def test_modelled_view_draws_the_burnout_change_from_its_sampling_distribution():
+    # Without sample sizes the change is fixed: every draw is the published 2.25 departures.
+    fixed = monte_carlo(_modelled(), n_draws=2_000, seed=1).summary.set_index("metric")
+    assert fixed.loc["departures_avoided", "p05"] == pytest.approx(2.25)
+    assert fixed.loc["departures_avoided", "p95"] == pytest.approx(2.25)
+    # With n = 400 at each wave the 90 % interval of departures avoided matches the delta
+    # method: f = 1 − post/pre, var f = (post/pre²)² · pre(1−pre)/n + (1/pre)² · post(1−post)/n.
+    result = monte_carlo(_modelled(burnout_n_pre=400, burnout_n_post=400), n_draws=20_000,
+                         seed=2)
+    row = result.summary.set_index("metric").loc["departures_avoided"]
+    pre, post, n = 0.5, 0.4, 400
+    sd_f = np.sqrt((post / pre**2) ** 2 * pre * (1 - pre) / n
+                   + (1 / pre) ** 2 * post * (1 - post) / n)
+    sd = 450 * 0.025 * sd_f
+    z = stats.norm.ppf(0.95)
+    assert row["median"] == pytest.approx(2.25, abs=0.05)
+    assert row["p95"] - row["p05"] == pytest.approx(2 * z * sd, rel=0.06)
+    assert "sampling distributions of burnout prevalence" in result.effect_source
+    # With the change this uncertain, the program may well not pay for itself.
+    assert 0 < result.summary.set_index("metric").loc["roi_pct", "prob_positive"] < 1
+
+
+def test_defaults_in_use_lists_only_inputs_that_enter_the_roi_and_still_hold_defaults():
+    scenario = Scenario(participants=20, benefits=scenario_from_dict({
+        "participants": 20, "benefits": {"retention_difference": 0.05}}).benefits)
+    keys = {a.key for a in defaults_in_use(scenario)}
+    assert {"costs.sessions", "costs.session_fee", "costs.administration",
+            "costs.evaluation", "benefits.replacement_cost"} <= keys
+    assert "costs.contract_total" not in keys  # not used by the one-to-one cost model
+    assert "benefits.burnout_cost_per_physician" not in keys  # a cross-check, never in the ROI
+    own = scenario.with_assumption("costs.session_fee", 310).with_assumption(
+        "costs.administration", 12_000)
+    assert {a.key for a in defaults_in_use(own)} == keys - {"costs.session_fee",
+                                                            "costs.administration"}
