@@ -30,15 +30,16 @@ from analysis.intake.pipeline import (
     prepare_program,
 )
 from analysis.model.config import min_cell_floor
-from analysis.model.errors import UserFacingError
+from analysis.model.errors import ReferenceFileError, UserFacingError
 from analysis.model.findings import Finding
 from analysis.model.schema import ProgramData
-from analysis.present.report import (
-    RoiResults,
-    default_scenario,
-    roi_results,
-    scenario_with_program_effects,
+from analysis.present.overview import default_scenario, scenario_with_program_effects
+from analysis.present.references import (
+    ReferenceSet,
+    load_reference_file,
+    shipped_references,
 )
+from analysis.roi.results import RoiResults, roi_results
 from analysis.roi.scenario import Scenario, dump_scenario, load_scenario
 from analysis.stats.estimation import EstimationGroup, estimation_data, wave_distribution
 from analysis.stats.summary import (
@@ -424,3 +425,29 @@ def wave_bins(summary: ProgramSummary, outcome_key: str,
     data = data or active_data()
     assert data.program is not None
     return _wave_bins(summary_key(data), outcome_key, summary.k, data.program, filters())
+
+
+# --- reference lines: the shipped national file, plus a file the user loaded -------------
+
+REFERENCES = "reference_file"  # tuple[str, bytes] | None: the user's own reference file
+
+
+@st.cache_data
+def _shipped_references() -> ReferenceSet:
+    return shipped_references()
+
+
+def shipped_reference_version() -> str:
+    return _shipped_references().version
+
+
+def references() -> ReferenceSet:
+    """The national reference lines, with the user's own file's lines added when valid."""
+    shipped = _shipped_references()
+    loaded = st.session_state.get(REFERENCES)
+    if not loaded:
+        return shipped
+    try:
+        return shipped.merged(load_reference_file(loaded[1], loaded[0]))
+    except ReferenceFileError:
+        return shipped

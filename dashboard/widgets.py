@@ -8,9 +8,9 @@ import streamlit as st
 from analysis.model.config import min_cell_floor
 from analysis.model.disclosure import SUPPRESSED_COLUMN
 from analysis.model.schema import NO_COMPARISON_CAVEAT, Outcome
-from analysis.present.exports import export_ready
-from analysis.present.report import outcome_of
-from analysis.present.report import people_table as formatted_people_table
+from analysis.present.exports.safety import export_ready
+from analysis.present.overview import outcome_of
+from analysis.present.tables import people_table as formatted_people_table
 from analysis.stats.summary import ProgramSummary
 from dashboard import state
 

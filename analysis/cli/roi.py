@@ -23,7 +23,7 @@ import pandas as pd
 
 from analysis.model.config import resolve_min_cell
 from analysis.model.errors import ScenarioError, UserFacingError
-from analysis.present.exports import table_to_csv
+from analysis.present.exports.csv import table_to_csv
 from analysis.roi.model import benefits, check_view_inputs, format_money, roi_headline, total_costs
 from analysis.roi.scenario import Scenario, dump_scenario, load_scenario, scenario_from_summary
 from analysis.roi.uncertainty import DEFAULT_SEED, monte_carlo, tornado, two_way_table

@@ -22,7 +22,7 @@ from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import prepare_program
 from analysis.model.errors import UserFacingError
 from analysis.model.findings import has_blocking
-from analysis.present.exports import table_to_csv
+from analysis.present.exports.csv import table_to_csv
 from analysis.stats.summary import (
     ProgramSummary,
     SummaryOptions,

@@ -28,7 +28,7 @@ from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
 from analysis.intake.pipeline import prepare_program
 from analysis.model.findings import has_blocking
-from analysis.present.exports import table_to_csv
+from analysis.present.exports.csv import table_to_csv
 from analysis.stats.summary import SummaryOptions, summarize_program
 from analysis.workspace import (
     Actor,

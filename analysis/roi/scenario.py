@@ -759,3 +759,50 @@ def scenario_from_summary(summary: Mapping[str, Any], base: Scenario | None = No
     return Scenario(participants=counted,
                     horizon_years=1.0 if months is None else months / 12,
                     benefits=BenefitAssumptions(**benefit_changes))
+
+
+# ------------------------------------------------------------------ edits on screen
+def scenario_with_choices(scenario: Scenario, *, participants: int, cost_model: str,
+                          view: str, include_participant_time: bool) -> Scenario:
+    """The scenario with the ROI page's choices applied (validated by the dataclasses)."""
+    return replace(
+        scenario,
+        participants=int(participants),
+        costs=replace(scenario.costs, model=cost_model,  # type: ignore[arg-type]
+                      include_participant_time=bool(include_participant_time)),
+        benefits=replace(scenario.benefits, view=view),  # type: ignore[arg-type]
+    )
+
+
+def _as_number(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def scenario_from_table(scenario: Scenario, table: pd.DataFrame) -> Scenario:
+    """Apply an edited assumptions table (``key``, ``value``, ``low``, ``high``).
+
+    Only rows whose numbers changed are applied; their source becomes "entered by the
+    user". Raises :class:`ScenarioError` naming the assumption for an invalid value
+    (negative cost, low above the value...).
+    """
+
+    current = assumptions_table(scenario).set_index("key")
+    for row in table.itertuples():
+        key = str(row.key)
+        if key not in current.index:
+            continue
+        numbers = [_as_number(row.low), _as_number(row.value), _as_number(row.high)]
+        if any(n is None for n in numbers):
+            raise ScenarioError(f"{current.loc[key, 'label']}: every value needs a number.",
+                                "Fill in the value, low and high.")
+        low, value, high = (float(n) for n in numbers)  # type: ignore[arg-type]
+        before = current.loc[key]
+        if (low, value, high) == (float(before["low"]), float(before["value"]),
+                                  float(before["high"])):
+            continue
+        scenario = scenario.with_assumption(key, Range(low, value, high))
+    return scenario

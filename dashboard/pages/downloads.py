@@ -1,78 +1,149 @@
-"""Downloads for analysts: every table as CSV, one Excel workbook, an HTML report, and the
-mapping and ROI scenario files. Every table has been through disclosure control."""
+"""Downloads: a PDF brief, a PowerPoint deck, a per-unit pack and the HTML report for
+executives; every table as CSV and one Excel workbook for analysts; the settings files.
+Every file holds the same disclosure-controlled aggregates as the screen."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from analysis.intake.mapping.serialise import mapping_to_json
-from analysis.present.exports import html_report, table_to_csv, workbook_bytes
-from analysis.present.report import (
+from analysis.model.errors import ExportError
+from analysis.present.exports.csv import table_to_csv
+from analysis.present.exports.html import html_report
+from analysis.present.exports.pack import unit_pack
+from analysis.present.exports.pdf import brief_pdf
+from analysis.present.exports.pptx import deck_pptx
+from analysis.present.exports.xlsx import workbook_bytes
+from analysis.present.overview import outcome_of, roi_statement
+from analysis.present.references import ReferenceSet
+from analysis.present.report import executive_brief, report_sections
+from analysis.present.tables import (
     TABLE_DESCRIPTIONS,
-    RoiResults,
     methods_rows,
-    outcome_of,
-    report_sections,
+    summary_rows,
     workbook_tables,
 )
+from analysis.roi.results import RoiResults
 from analysis.roi.scenario import dump_scenario
-from analysis.stats.summary import ProgramSummary
+from analysis.stats.summary import ProgramSummary, filter_responses
 from dashboard import state, widgets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+TITLE = "Coaching program evaluation"
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner="Writing the Excel workbook…")
-def _workbook(key: str, _summary: ProgramSummary, _roi: RoiResults | None, source: str) -> bytes:
-    return workbook_bytes(workbook_tables(_summary, _roi), methods_rows(_summary, _roi, source),
-                          _summary.k)
+def _workbook(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults | None,
+              source: str, _references: ReferenceSet) -> bytes:
+    tables = workbook_tables(_summary, _roi)
+    return workbook_bytes(summary_rows(_summary, outcome_key, _roi, source), tables,
+                          methods_rows(_summary, _roi, source, tuple(tables), _references),
+                          _summary.k, TABLE_DESCRIPTIONS, TITLE)
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner="Writing the HTML report…")
 def _report(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults | None,
-            _estimation) -> str:
-    return html_report("Coaching program evaluation",
-                       report_sections(_summary, outcome_key, _roi, _estimation), _summary.k)
+            _estimation, _references: ReferenceSet, source: str) -> str:
+    return html_report(TITLE, report_sections(_summary, outcome_key, _roi, _estimation,
+                                              _references), _summary.k, subtitle=source)
+
+
+def _brief(outcome_key: str, summary: ProgramSummary, roi: RoiResults | None, estimation,
+           references: ReferenceSet, source: str):
+    return executive_brief(summary, outcome_key, roi, references, estimation, title=TITLE,
+                           source=source)
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner="Writing the PDF brief…")
+def _pdf(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults | None,
+         _estimation, _references: ReferenceSet, source: str) -> bytes:
+    return brief_pdf(_brief(outcome_key, _summary, _roi, _estimation, _references, source))
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner="Writing the PowerPoint deck…")
+def _deck(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults | None,
+          _estimation, _references: ReferenceSet, source: str) -> bytes:
+    return deck_pptx(_brief(outcome_key, _summary, _roi, _estimation, _references, source))
+
+
+@st.cache_data(scope="session", max_entries=4,
+               show_spinner="Writing one brief per site and department…")
+def _pack(key: str, outcome_key: str, _data: state.ActiveData, _references: ReferenceSet,
+          source: str) -> bytes:
+    program = filter_responses(_data.program, state.filters())
+    return unit_pack(program, state.summary_options(), outcome_key, _references, title=TITLE,
+                     source=source)
 
 
 data = widgets.page_start("Downloads")
 summary = state.current_summary(data)
 roi = state.current_roi(summary, data)
 outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
+references = state.references()
 k = summary.k
 scenario_text = dump_scenario(roi.scenario) if roi is not None else ""
-key = f"{state.summary_key(data)}|{scenario_text}"
-source = "synthetic sample data" if data.is_sample else "the uploaded files"
+key = f"{state.summary_key(data)}|{scenario_text}|{references.name}"
+source = "Synthetic sample data" if data.is_sample else "Your uploaded survey data"
+outcome_key = outcome.key if outcome else ""
 
 st.info(f"Every download holds aggregates only. Results over fewer than {k} participants "
-        f"are withheld and written as “< {k}”; text that a spreadsheet could run as a formula "
-        "is neutralised.", icon=":material/shield:")
+        f"are withheld and written as “< {k}”, exactly as on screen.",
+        icon=":material/shield:")
+statement = roi_statement(roi)
+if statement is not None and statement.defaults:
+    st.warning(f"The ROI in these files uses placeholder costs. {statement.defaults_note}",
+               icon=":material/edit_note:")
 
 st.subheader("For executives")
 estimation = state.estimation(summary, outcome.key, data) if outcome is not None else None
-st.download_button(
-    "HTML report (opens offline in any browser)",
-    _report(key, outcome.key if outcome else "", summary, roi, estimation),
-    file_name="coaching_evaluation_report.html", mime="text/html",
-    icon=":material/description:", key="download_report",
-    help="Key findings with their caveats, the charts (interactive, no internet needed) and "
-         "the ROI with its assumptions.",
-)
+try:
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "PDF executive brief (2–4 pages)",
+        _pdf(key, outcome_key, summary, roi, estimation, references, source),
+        file_name="coaching_evaluation_brief.pdf", mime="application/pdf",
+        icon=":material/picture_as_pdf:", key="download_pdf",
+        help="The question, the answer, the ROI with its uncertainty, the caveats and the "
+             "methods in one paragraph.")
+    middle.download_button(
+        "PowerPoint deck (6 slides)",
+        _deck(key, outcome_key, summary, roi, estimation, references, source),
+        file_name="coaching_evaluation.pptx", mime=PPTX, icon=":material/slideshow:",
+        key="download_pptx", help="Title, overview, outcome, retention, ROI and caveats; the "
+                                  "charts are pictures you can paste into a board deck.")
+    right.download_button(
+        "HTML report (opens offline, prints well)",
+        _report(key, outcome_key, summary, roi, estimation, references, source),
+        file_name="coaching_evaluation_report.html", mime="text/html",
+        icon=":material/description:", key="download_report",
+        help="Findings with their caveats, every chart and the ROI with its assumptions.")
+    if st.toggle("Prepare one brief per site and department (takes a minute)",
+                 key="prepare_pack"):
+        st.download_button(
+            "Per-unit briefs (ZIP)", _pack(key, outcome_key, data, references, source),
+            file_name="coaching_evaluation_units.zip", mime="application/zip",
+            icon=":material/folder_zip:", key="download_pack",
+            help=f"One PDF brief per site and department with at least {k} participants.")
+except ExportError as error:
+    st.error(f"The executive files cannot be made on this server: {error}")
 
 st.subheader("For analysts")
 st.download_button(
-    "Excel workbook (every table + Methods & assumptions)",
-    _workbook(key, summary, roi, source), file_name="coaching_evaluation.xlsx", mime=XLSX,
-    icon=":material/table_view:", key="download_workbook",
-    help="One sheet per table and a sheet describing every method, source and assumption.",
-)
+    "Excel workbook (Summary, every table, Methods)",
+    _workbook(key, outcome_key, summary, roi, source, references),
+    file_name="coaching_evaluation.xlsx", mime=XLSX, icon=":material/table_view:",
+    key="download_workbook",
+    help="A Summary sheet, one formatted sheet per table and a Methods sheet with every "
+         "assumption and source.")
 tables = workbook_tables(summary, roi)
 st.markdown("**Each table as CSV**")
 columns = st.columns(3)
 for index, (name, table) in enumerate(tables.items()):
     with columns[index % 3]:
+        rows = len(table)
         st.download_button(
-            f"{name}.csv ({len(table):,} rows)", table_to_csv(table, k),
+            f"{name}.csv ({rows:,} row{'s' if rows != 1 else ''})", table_to_csv(table, k),
             file_name=f"{name}.csv", mime="text/csv", key=f"download_{name}",
             help=TABLE_DESCRIPTIONS.get(name), icon=":material/download:",
         )

@@ -6,7 +6,8 @@ import streamlit as st
 
 from analysis.present import figures
 from analysis.present.formatting import percent
-from analysis.present.report import horizon_display, retention_row
+from analysis.present.overview import retention_row
+from analysis.present.tables import horizon_display
 from dashboard import state, widgets
 
 data = widgets.page_start("Retention: did coached physicians stay?")

@@ -10,7 +10,7 @@ import streamlit as st
 from analysis.model.errors import ScenarioError
 from analysis.present import figures
 from analysis.present.formatting import money, percent
-from analysis.present.report import roi_summary_row, scenario_from_table, scenario_with_choices
+from analysis.present.overview import roi_percent, roi_statement
 from analysis.roi.model import format_people
 from analysis.roi.scenario import (
     BENEFIT_VIEWS,
@@ -18,6 +18,8 @@ from analysis.roi.scenario import (
     assumptions_table,
     dump_scenario,
     load_scenario,
+    scenario_from_table,
+    scenario_with_choices,
 )
 from dashboard import resampling, state, widgets
 
@@ -82,11 +84,16 @@ except ScenarioError as error:
     chosen = base
 
 table = assumptions_table(chosen)
+table["status"] = ["default" if d else "your figure" for d in table["is_default"]]
 edited = st.data_editor(
     table, key="roi_assumptions", hide_index=True, width="stretch",
-    disabled=["label", "unit", "source"],
-    column_order=["label", "value", "low", "high", "unit", "source"],
+    disabled=["label", "unit", "source", "status"],
+    column_order=["label", "value", "low", "high", "unit", "status", "source"],
     column_config={
+        "status": st.column_config.TextColumn(
+            "Status", width="small",
+            help="'default' until you enter your program's own figure; every ROI shown "
+                 "names the inputs that are still defaults."),
         "label": st.column_config.TextColumn("Assumption", width="medium"),
         "value": st.column_config.NumberColumn("Value", format="%,.4g", help="Base value"),
         "low": st.column_config.NumberColumn("Low", format="%,.4g"),
@@ -108,21 +115,29 @@ if roi is None or roi.headline is None or roi.monte_carlo is None:
                icon=":material/block:")
     st.stop()
 headline = roi.headline
-row = roi_summary_row(roi)
+statement = roi_statement(roi)
 
 st.subheader("The result")
-cards = st.columns(4)
-cards[0].metric("Total cost", money(headline.costs), border=True,
-                help="Fully loaded costs over the horizon (Phillips ROI Methodology).")
-cards[1].metric("Benefit", money(headline.benefits), border=True,
-                help="Departures avoided × replacement cost × attribution share.")
-cards[2].metric("ROI (point estimate)",
-                "–" if headline.roi_pct is None else f"{headline.roi_pct:,.0f} %",
-                border=True, help="(benefit − cost) / cost × 100")
-cards[3].metric("P(ROI > 0)", percent(row["prob_positive"]) if row is not None else "–",
+if statement is not None and statement.defaults:
+    st.warning(f"**Placeholder costs.** {statement.defaults_note}", icon=":material/edit_note:")
+elif statement is not None:
+    st.success(statement.defaults_note, icon=":material/check:")
+cards = st.columns(5)
+cards[0].metric("ROI (median of simulations)", statement.value if statement else "–",
+                border=True, help=statement.sentence if statement else None)
+cards[1].metric("ROI, 90 % interval",
+                f"{roi_percent(statement.p05)} to {roi_percent(statement.p95)}"
+                if statement else "–", border=True,
+                help="5th to 95th percentile of the simulated ROI.")
+cards[2].metric("ROI (point estimate)", statement.point_text if statement else "–",
+                border=True, help="(benefit − cost) / cost × 100 at the base values, with no "
+                                  "uncertainty; the headline is the median above.")
+cards[3].metric("P(ROI > 0)", percent(statement.prob_positive) if statement else "–",
                 border=True,
                 help=f"Share of {roi.monte_carlo.n_draws:,} simulations in which the "
                      "program returned more than it cost.")
+cards[4].metric("Total cost", money(headline.costs), border=True,
+                help="Fully loaded costs over the horizon (Phillips ROI Methodology).")
 if headline.break_even_departures is not None:
     st.info(f"**Break-even:** the program pays for itself if it prevents "
             f"{format_people(headline.break_even_departures)} departures "
@@ -137,7 +152,8 @@ widgets.chart(figures.waterfall_figure(roi.costs.items, headline.benefits, headl
               "Costs count down, the benefit counts up; the last bar is the net benefit.",
               key="waterfall")
 widgets.chart(figures.monte_carlo_figure(roi.monte_carlo.draws["roi_pct"].to_numpy(),
-                                         roi.monte_carlo.summary, roi.monte_carlo.n_draws),
+                                         roi.monte_carlo.summary, roi.monte_carlo.n_draws,
+                                         point=headline.roi_pct),
               " ".join(roi.monte_carlo.readings[1:]), key="monte_carlo")
 widgets.chart(figures.tornado_figure(roi.tornado, headline.roi_pct),
               "Each bar moves one assumption from its low to its high value, the others at "

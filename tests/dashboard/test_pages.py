@@ -15,7 +15,8 @@ from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import prepare_program
 from analysis.present.formatting import score
-from analysis.present.report import default_scenario, roi_results
+from analysis.present.overview import default_scenario
+from analysis.roi.results import roi_results
 from analysis.stats.summary import summarize_program
 from tests.dashboard.conftest import (
     PAGES,

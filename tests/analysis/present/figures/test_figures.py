@@ -7,6 +7,8 @@ of analysis.stats.prepost for the means the estimation plot shows.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -132,3 +134,66 @@ def test_km_figure_has_a_confidence_band_per_group(summary):
     figure = figures.km_figure(curves, 12, 5)
     assert sum(1 for t in figure.data if t.fill == "tonexty") == 2
     assert any("n = 50" in str(t.name) for t in figure.data)
+
+
+# ---------------------------------------------------------------- the Overview's one chart
+def _miniz(summary):
+    return next(o for o in summary.outcomes if o.key == "miniz1_burnout")
+
+
+def test_overview_chart_is_the_prevalence_by_wave_with_n_in_the_legend(sample_summary):
+    summary = sample_summary
+    outcome = _miniz(summary)
+    fig = figures.overview_figure(summary.prevalence, summary.trend, outcome, summary.k)
+    rows = summary.prevalence[summary.prevalence["outcome"] == outcome.key]
+    traces = {t.name.split(" (")[0].lower(): t for t in fig.data}
+    assert set(traces) == {"coached", "comparison"}
+    for group, trace in traces.items():
+        mine = rows[rows["group"] == group]
+        assert list(trace.y) == pytest.approx(mine["prevalence"].astype(float).tolist())
+        assert f"n = {int(mine['n'].iloc[0]):,} at baseline" in trace.name
+        assert trace.line.color == figures.GROUP_COLOURS[group]
+    assert fig.layout.yaxis.tickformat == ".0%"
+    assert "coached 49 % → 35 %" in fig.layout.title.text
+
+
+def test_a_national_line_is_drawn_only_for_the_same_instrument_and_definition(sample_summary,
+                                                                              references):
+    summary = sample_summary
+    miniz = _miniz(summary)
+    lines = references.for_outcome(miniz)
+    assert [(r.year, r.value) for r in lines] == [(2024, 0.432)]  # newest AMA figure
+    fig = figures.overview_figure(summary.prevalence, summary.trend, miniz, summary.k, lines)
+    assert [s.y0 for s in fig.layout.shapes] == [0.432]
+    assert "National 2024: 43.2 %" in fig.layout.annotations[0].text
+    # An MBI 'at least one symptom' rate is never drawn against one MBI scale.
+    exhaustion = next(o for o in summary.outcomes if o.key == "mbi_ee")
+    assert references.for_outcome(exhaustion) == ()
+    # A changed cut-off is a different definition: no line.
+    stricter = replace(miniz, cutoff=replace(miniz.cutoff, threshold=4.0))
+    assert references.for_outcome(stricter) == ()
+
+
+def test_overview_chart_without_a_cut_off_shows_the_mean_and_withheld_waves_as_gaps(program):
+    summary = summarize_program(program, SummaryOptions(n_resamples=100, retention_draws=100,
+                                                        k=149))
+    engagement = next(o for o in summary.outcomes if o.key == "uwes9")
+    fig = figures.overview_figure(summary.prevalence, summary.trend, engagement, summary.k)
+    assert "Mean" in fig.layout.yaxis.title.text
+    withheld = summary.trend[(summary.trend["outcome"] == "uwes9") & summary.trend["suppressed"]]
+    assert len(withheld)
+    assert "withheld (n < 149)" in fig.layout.title.text
+    for trace in fig.data:
+        assert any(np.isnan(v) for v in trace.y)
+
+
+def test_monte_carlo_labels_sit_in_separate_rows_above_the_bars():
+    draws = np.random.default_rng(3).normal(50, 80, 2_000)
+    p05, median, p95 = np.percentile(draws, [5, 50, 95])
+    table = pd.DataFrame([{"metric": "roi_pct", "median": median, "p05": p05, "p95": p95,
+                           "prob_positive": float(np.mean(draws > 0))}])
+    fig = figures.monte_carlo_figure(draws, table, 2_000, point=55.0)
+    labels = [a for a in fig.layout.annotations]
+    assert [a.text.split(" ")[0] for a in labels] == ["break-even", "median", "point"]
+    heights = [a.y for a in labels]
+    assert len(set(heights)) == 3 and min(heights) > 1.0  # above the plot, one row each

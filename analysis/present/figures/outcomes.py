@@ -1,0 +1,406 @@
+"""Outcome charts: the estimation plot, score spread, prevalence, reliable change, trend."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analysis.model.disclosure import SUPPRESSED_COLUMN
+from analysis.model.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
+from analysis.present.figures.style import (
+    NEUTRAL,
+    base_layout,
+    change_phrase,
+    decimals,
+    direction_arrow,
+    direction_words,
+    empty_figure,
+    group_colour,
+)
+from analysis.present.formatting import as_float, interval, percent, score
+from analysis.stats.estimation import EstimationGroup
+
+
+def estimation_plot(groups: Sequence[EstimationGroup], outcome: Outcome, pre_wave: str,
+                    post_wave: str, k: int) -> go.Figure:
+    """Gardner–Altman-style estimation plot drawn from aggregates.
+
+    Left: for each group, the matched participants' score distribution at the two waves
+    (binned counts, small bands withheld) with the mean ± SD, joined by the line of
+    means. Right: the bootstrap distribution of the mean change with its point estimate
+    and 95 % BCa interval, against a zero line. Ho et al., Nature Methods 2019;16:565.
+    """
+    shown = [g for g in groups if g.n is not None]
+    title_group = next((g for g in shown if g.group == COACHED), shown[0] if shown else None)
+    if title_group is None:
+        return empty_figure(f"{outcome.label}: change from {pre_wave} to {post_wave}",
+                      f"Withheld: fewer than {k} participants answered at both waves.")
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.11,
+                        subplot_titles=(f"Scores at {pre_wave} and {post_wave}",
+                                        "Mean change with 95 % CI"))
+    tick_positions, tick_labels = [], []
+    widest = max((float(np.nanmax(g.histogram["share"].astype(float).fillna(0)))
+                  for g in shown if len(g.histogram)), default=1.0) or 1.0
+    for index, group in enumerate(shown):
+        colour = group_colour(group.group)
+        for step, (wave, mean, sd) in enumerate(((pre_wave, group.mean_pre, group.sd_pre),
+                                                 (post_wave, group.mean_post, group.sd_post))):
+            x = index * 2.4 + step * 1.0
+            tick_positions.append(x)
+            tick_labels.append(f"{group.group}<br>{wave}<br>n = {group.n:,}")
+            bins = group.histogram[(group.histogram[WAVE] == wave)
+                                   & ~group.histogram[SUPPRESSED_COLUMN]]
+            if len(bins):
+                share = bins["share"].astype(float).to_numpy()
+                fig.add_trace(go.Bar(
+                    x=0.7 * share / widest, y=((bins["bin_low"] + bins["bin_high"]) / 2),
+                    base=x + 0.05, orientation="h",
+                    width=(bins["bin_high"] - bins["bin_low"]).to_numpy() * 0.92,
+                    marker={"color": colour, "opacity": 0.35 if step == 0 else 0.6},
+                    customdata=np.column_stack([bins["bin_low"], bins["bin_high"],
+                                                bins["n"].astype(float), share * 100]),
+                    hovertemplate=(f"{group.group}, {wave}<br>%{{customdata[0]:g}} to "
+                                   "%{customdata[1]:g}: %{customdata[2]:.0f} people "
+                                   "(%{customdata[3]:.0f} %)<extra></extra>"),
+                    showlegend=False,
+                ), row=1, col=1)
+            if mean is not None:
+                fig.add_trace(go.Scatter(
+                    x=[x - 0.08], y=[mean], mode="markers",
+                    marker={"color": colour, "size": 11, "symbol": "circle",
+                            "line": {"color": "white", "width": 1}},
+                    error_y={"type": "data", "array": [sd or 0], "color": colour,
+                             "thickness": 2, "width": 0},
+                    name=group.group, legendgroup=group.group, showlegend=False,
+                    hovertemplate=(f"{group.group}, {wave}: mean %{{y:.{decimals(outcome)}f}}"
+                                   f" ± SD {score(sd, decimals(outcome))} (n = {group.n:,})"
+                                   "<extra></extra>"),
+                ), row=1, col=1)
+        fig.add_trace(go.Scatter(
+            x=[index * 2.4 - 0.08, index * 2.4 + 0.92], y=[group.mean_pre, group.mean_post],
+            mode="lines", line={"color": colour, "width": 2, "dash": "dot"},
+            name=f"{group.group} (n = {group.n:,})", legendgroup=group.group,
+            hoverinfo="skip",
+        ), row=1, col=1)
+        # Right panel: the bootstrap distribution of the mean change.
+        if group.distribution.size:
+            fig.add_trace(go.Violin(
+                x=[index] * group.distribution.size, y=group.distribution, side="positive",
+                width=0.9, points=False, line={"color": colour, "width": 1},
+                fillcolor=colour, opacity=0.35, hoverinfo="skip", showlegend=False,
+                name=group.group, spanmode="hard",
+            ), row=1, col=2)
+        if group.mean_change is not None:
+            low = group.ci_low if group.ci_low is not None else group.mean_change
+            high = group.ci_high if group.ci_high is not None else group.mean_change
+            fig.add_trace(go.Scatter(
+                x=[index], y=[group.mean_change], mode="markers",
+                marker={"color": colour, "size": 12, "line": {"color": "black", "width": 1}},
+                error_y={"type": "data", "symmetric": False,
+                         "array": [high - group.mean_change],
+                         "arrayminus": [group.mean_change - low],
+                         "color": "black", "thickness": 2, "width": 6},
+                showlegend=False,
+                hovertemplate=(f"{group.group}: mean change {score(group.mean_change, 2, True)}"
+                               f" (95 % CI {interval(low, high, decimals=2, signed=True)}),"
+                               f" n = {group.n:,}<extra></extra>"),
+            ), row=1, col=2)
+    fig.add_hline(y=0, line={"color": NEUTRAL, "width": 1, "dash": "dash"}, row=1, col=2)
+    fig.update_xaxes(tickvals=tick_positions, ticktext=tick_labels, row=1, col=1,
+                     range=[-0.5, max(tick_positions) + 1.0], showgrid=False)
+    fig.update_xaxes(tickvals=list(range(len(shown))),
+                     ticktext=[f"{g.group}<br>n = {g.n:,}" for g in shown],
+                     range=[-0.5, len(shown) - 0.05], row=1, col=2, showgrid=False)
+    fig.update_yaxes(title_text=f"{outcome.label} ({outcome.unit})", row=1, col=1,
+                     range=[outcome.minimum - 0.5, outcome.maximum + 0.5]
+                     if outcome.maximum - outcome.minimum <= 10 else
+                     [outcome.minimum, outcome.maximum])
+    fig.update_yaxes(title_text=f"Change, {post_wave} − {pre_wave} ({outcome.unit}); "
+                     f"{direction_arrow(outcome)}", row=1, col=2, zeroline=False)
+    g = title_group
+    if g.ci_low is not None and g.ci_high is not None and g.mean_change is not None:
+        title = change_phrase(outcome, g.mean_change, g.ci_low, g.ci_high,
+                              f"{g.group} physicians")
+        places = decimals(outcome)
+        ci_text = interval(g.ci_low, g.ci_high, decimals=places, signed=True)
+        subtitle = (f"Mean change {score(g.mean_change, places, True)} "
+                    f"(95 % bootstrap CI {ci_text}), n = {g.n:,} matched; "
+                    f"{direction_words(outcome)}")
+    else:
+        title = f"{outcome.label}: change from {pre_wave} to {post_wave}"
+        subtitle = g.note
+    return base_layout(fig, title, subtitle, height=500)
+
+
+def distribution_figure(bins: pd.DataFrame, outcome: Outcome, k: int,
+                        waves: Sequence[str]) -> go.Figure:
+    """Share of respondents per score band at each wave, one panel per group."""
+    title = f"How {outcome.label} scores were spread at each wave"
+    if bins.empty:
+        return empty_figure(title, "No scores to show.")
+    groups = [g for g in (COACHED, COMPARISON) if (bins[GROUP] == g).any()]
+    fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True,
+                        subplot_titles=[g.capitalize() for g in groups],
+                        horizontal_spacing=0.06)
+    palette = ["#B3CDE3", "#6497B1", "#005B96", "#03396C", "#011F4B"]
+    withheld_bands = 0
+    for column, group in enumerate(groups, start=1):
+        for index, wave in enumerate(waves):
+            rows = bins[(bins[GROUP] == group) & (bins[WAVE] == wave)]
+            if rows.empty:
+                continue
+            total = rows["total"].iloc[0]
+            shown = rows[~rows[SUPPRESSED_COLUMN]]
+            withheld_bands += int(rows[SUPPRESSED_COLUMN].sum())
+            label = (f"{wave} (n = {int(total):,})" if total is not pd.NA
+                     else f"{wave} (n < {k})")
+            fig.add_trace(go.Bar(
+                x=((shown["bin_low"] + shown["bin_high"]) / 2), y=shown["share"].astype(float),
+                width=(shown["bin_high"] - shown["bin_low"]).to_numpy() * 0.9 / max(len(waves), 1),
+                offset=None, name=label, legendgroup=wave,
+                showlegend=column == 1 or len(groups) == 1,
+                marker={"color": palette[min(index, len(palette) - 1)]},
+                customdata=np.column_stack([shown["bin_low"], shown["bin_high"],
+                                            shown["n"].astype(float)]),
+                hovertemplate=(f"{group}, {wave}: %{{customdata[0]:g}} to %{{customdata[1]:g}}"
+                               ": %{customdata[2]:.0f} people (%{y:.0%})<extra></extra>"),
+            ), row=1, col=column)
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(tickformat=".0%", title_text="Share of respondents", row=1, col=1)
+    fig.update_xaxes(title_text=f"Score ({outcome.unit}); {direction_words(outcome)}")
+    subtitle = "Bars are people per score band; "
+    subtitle += (f"{withheld_bands} band(s) with fewer than {k} people are withheld"
+                 if withheld_bands else f"no band has fewer than {k} people")
+    return base_layout(fig, title, subtitle, height=420)
+
+
+def prevalence_figure(prevalence: pd.DataFrame, outcome: Outcome, k: int) -> go.Figure:
+    """Share meeting the instrument's cut-off at each wave, per group, with 95 % CIs."""
+    rows = prevalence[prevalence["outcome"] == outcome.key]
+    if rows.empty or outcome.cutoff is None:
+        return empty_figure(f"{outcome.label}: prevalence",
+                      "This measure has no published cut-off, so no prevalence is shown.")
+    condition = str(rows["condition"].iloc[0])
+    fig = go.Figure()
+    withheld = []
+    for group in [g for g in (COACHED, COMPARISON) if (rows[GROUP] == g).any()]:
+        mine = rows[rows[GROUP] == group]
+        ok = mine[~mine[SUPPRESSED_COLUMN]]
+        withheld += [f"{group} at {w}" for w in mine.loc[mine[SUPPRESSED_COLUMN], WAVE]]
+        estimate = ok["prevalence"].astype(float)
+        fig.add_trace(go.Bar(
+            x=ok[WAVE].astype(str), y=estimate, name=group,
+            marker={"color": group_colour(group)},
+            error_y={"type": "data", "symmetric": False,
+                     "array": (ok["ci_high"].astype(float) - estimate).to_numpy(),
+                     "arrayminus": (estimate - ok["ci_low"].astype(float)).to_numpy(),
+                     "color": "#333333"},
+            text=[f"{percent(p)}<br>n = {int(n):,}" for p, n in zip(estimate, ok["n"],
+                                                                     strict=True)],
+            textposition="inside", insidetextanchor="start", textangle=0,
+            textfont={"size": 11},
+            customdata=np.column_stack([ok["ci_low"].astype(float), ok["ci_high"].astype(float),
+                                        ok["n"].astype(float)]),
+            hovertemplate=(f"{group}, %{{x}}: %{{y:.0%}} (95 % CI %{{customdata[0]:.0%}} to "
+                           "%{customdata[1]:.0%}), n = %{customdata[2]:.0f}<extra></extra>"),
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(tickformat=".0%", range=[0, 1], title_text=f"Share with {condition}")
+    fig.update_xaxes(title_text="Survey wave")
+    subtitle = f"{rows['cutoff'].iloc[0]}; lower is better; bars show 95 % CIs"
+    if withheld:
+        subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
+    return base_layout(fig, f"Share of physicians with {condition} at each wave", subtitle)
+
+
+RELIABLE_CHANGE_ORDER = ("reliably improved", "no reliable change", "reliably worse")
+
+
+RELIABLE_CHANGE_COLOURS = {"reliably improved": "#56B4E9", "no reliable change": "#BDBDBD",
+                           "reliably worse": "#D55E00"}
+
+
+def reliable_change_figure(table: pd.DataFrame, outcome: Outcome, k: int) -> go.Figure:
+    """Share of each group reliably improved, unchanged or worse (Jacobson & Truax 1991)."""
+    rows = table[table["outcome"] == outcome.key]
+    title = f"{outcome.label}: who changed by more than measurement error"
+    if rows.empty:
+        return empty_figure(title, "No reliable-change analysis for this measure.")
+    fig = go.Figure()
+    groups = [g for g in (COACHED, COMPARISON) if (rows[GROUP] == g).any()]
+    labels = {}
+    for group in groups:
+        n = rows.loc[rows[GROUP] == group, "n"].dropna()
+        labels[group] = f"{group} (n = {int(n.iloc[0]):,})" if len(n) else f"{group} (n < {k})"
+    withheld = 0
+    for category in RELIABLE_CHANGE_ORDER:
+        cells = rows[rows["category"] == category].set_index(GROUP).reindex(groups)
+        shown = ~cells[SUPPRESSED_COLUMN].fillna(True).astype(bool)
+        withheld += int((~shown).sum())
+        pct = cells["pct"].astype(float).where(shown)
+        fig.add_trace(go.Bar(
+            y=[labels[g] for g in groups], x=pct, orientation="h", name=category,
+            marker={"color": RELIABLE_CHANGE_COLOURS[category]},
+            text=[f"{p:.0f} %" if not math.isnan(p) else "" for p in pct],
+            textposition="inside",
+            customdata=cells["n_category"].astype(float).to_numpy(),
+            hovertemplate=f"%{{y}}: {category} %{{x:.0f}} % (%{{customdata:.0f}} people)"
+                          "<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(range=[0, 100], title_text="% of matched participants", ticksuffix=" %")
+    first = rows.iloc[0]
+    subtitle = (f"Reliable change = at least {score(first['reliable_change_points'], 1)} "
+                f"{outcome.unit} (RCI > 1.96; reliability {score(first['reliability_used'], 2)},"
+                f" {first['reliability_source']})" if as_float(first.get("reliable_change_points"))
+                else "Jacobson & Truax (1991) reliable change index")
+    if withheld:
+        subtitle += f"; {withheld} cell(s) withheld (fewer than {k} people)"
+    return base_layout(fig, title, subtitle, height=320)
+
+
+def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int) -> go.Figure:
+    """Mean score at every wave per group, with 95 % CIs; withheld waves are gaps."""
+    rows = trend[trend["outcome"] == outcome.key]
+    title = f"{outcome.label} across survey waves"
+    if rows.empty:
+        return empty_figure(title, "No wave means for this measure.")
+    fig = go.Figure()
+    withheld = []
+    for group in [g for g in (COACHED, COMPARISON) if (rows[GROUP] == g).any()]:
+        mine = rows[rows[GROUP] == group]
+        mean = mine["mean"].astype(float).where(~mine[SUPPRESSED_COLUMN])
+        withheld += [f"{group} at {w}" for w in mine.loc[mine[SUPPRESSED_COLUMN], WAVE]]
+        n_text = [f"n = {int(n):,}" if n is not pd.NA and not mine[SUPPRESSED_COLUMN].iloc[i]
+                  else f"n < {k}" for i, n in enumerate(mine["n"])]
+        fig.add_trace(go.Scatter(
+            x=mine[WAVE].astype(str), y=mean, mode="lines+markers", name=group,
+            line={"color": group_colour(group), "width": 2.5,
+                  "dash": "solid" if group == COACHED else "dash"},
+            marker={"size": 9, "symbol": "circle" if group == COACHED else "square"},
+            error_y={"type": "data", "symmetric": False,
+                     "array": (mine["ci_high"].astype(float) - mean).to_numpy(),
+                     "arrayminus": (mean - mine["ci_low"].astype(float)).to_numpy(),
+                     "color": group_colour(group)},
+            customdata=np.column_stack([mine["ci_low"].astype(float),
+                                        mine["ci_high"].astype(float), n_text]),
+            hovertemplate=(f"{group}, %{{x}}: mean %{{y:.{decimals(outcome)}f}} (95 % CI "
+                           "%{customdata[0]:.1f} to %{customdata[1]:.1f}), %{customdata[2]}"
+                           "<extra></extra>"),
+            connectgaps=False,
+        ))
+    fig.update_yaxes(title_text=f"Mean ({outcome.unit}); {direction_arrow(outcome)}")
+    fig.update_xaxes(title_text="Survey wave", type="category")
+    subtitle = "Means with 95 % CIs among everyone who answered at each wave"
+    if withheld:
+        subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
+    return base_layout(fig, title, subtitle)
+
+
+def _share_text(value: float) -> str:
+    return f"{value * 100:.0f} %"
+
+
+def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outcome, k: int,
+                    references: Sequence = ()) -> go.Figure:
+    """The Overview's one chart: the chosen outcome by wave, coached against comparison.
+
+    For an outcome with a published cut-off it is the share meeting the condition (e.g.
+    burned out) at each wave with 95 % CIs, and each matching national reference line
+    (same instrument and definition, newest year per source) as a labelled dotted line;
+    otherwise the mean score at each wave. Legends give each group's n at its first wave;
+    withheld waves are gaps and the subtitle says so.
+    """
+    use_prevalence = outcome.cutoff is not None and not prevalence.empty and (
+        prevalence["outcome"] == outcome.key).any()
+    table = prevalence if use_prevalence else trend
+    rows = table[table["outcome"] == outcome.key] if not table.empty else table
+    if rows.empty:
+        return empty_figure(f"{outcome.label} by survey wave", "No results for this measure.")
+    value_column = "prevalence" if use_prevalence else "mean"
+    places = decimals(outcome)
+    fig = go.Figure()
+    withheld: list[str] = []
+    ends: dict[str, tuple[float | None, float | None]] = {}
+    waves = list(dict.fromkeys(rows[WAVE].astype(str)))
+    for group in [g for g in (COACHED, COMPARISON) if (rows[GROUP] == g).any()]:
+        mine = rows[rows[GROUP] == group]
+        hidden = mine[SUPPRESSED_COLUMN].fillna(True).astype(bool)
+        withheld += [f"{group} at {w}" for w in mine.loc[hidden, WAVE]]
+        value = mine[value_column].astype(float).where(~hidden)
+        low = mine["ci_low"].astype(float).where(~hidden)
+        high = mine["ci_high"].astype(float).where(~hidden)
+        first_n = mine["n"].iloc[0]
+        n_text = (f"n = {int(first_n):,} at {mine[WAVE].iloc[0]}"
+                  if first_n is not pd.NA and not hidden.iloc[0] else f"n < {k} at first wave")
+        labels = [(_share_text(v) if use_prevalence else score(v, places))
+                  if not math.isnan(v) else "" for v in value]
+        colour = group_colour(group)
+        fig.add_trace(go.Scatter(
+            x=mine[WAVE].astype(str), y=value, mode="lines+markers+text",
+            name=f"{group.capitalize()} ({n_text})", text=labels,
+            textposition="top center" if group == COACHED else "bottom center",
+            textfont={"color": colour, "size": 13},
+            line={"color": colour, "width": 3, "dash": "solid" if group == COACHED else "dash"},
+            marker={"size": 10, "symbol": "circle" if group == COACHED else "square"},
+            error_y={"type": "data", "symmetric": False, "array": (high - value).to_numpy(),
+                     "arrayminus": (value - low).to_numpy(), "color": colour, "thickness": 1.2,
+                     "width": 4},
+            customdata=np.column_stack([low, high, mine["n"].astype(float)]),
+            hovertemplate=(f"{group}, %{{x}}: %{{y:{'.0%' if use_prevalence else f'.{places}f'}}}"
+                           " (95 % CI %{customdata[0]:" + (".0%" if use_prevalence else
+                                                           f".{places}f")
+                           + "} to %{customdata[1]:" + (".0%" if use_prevalence else f".{places}f")
+                           + "}), n = %{customdata[2]:,.0f}<extra></extra>"),
+            connectgaps=False, cliponaxis=False,
+        ))
+        shown = value.dropna()
+        ends[group] = ((shown.iloc[0], shown.iloc[-1]) if len(shown) else (None, None))
+    drawn = []
+    for line in references:
+        drawn.append(line)
+        fig.add_hline(y=line.value, line={"color": NEUTRAL, "width": 1.5, "dash": "dot"})
+        # Labelled outside the plot area, right of the line's end: never over a data point.
+        fig.add_annotation(
+            x=1.01, xref="paper", xanchor="left", y=line.value, yanchor="middle",
+            text=(f"<b>National {line.year}: {line.value * 100:.1f} %</b><br>"
+                  f"{line.instrument.replace(' (', '<br>(')}"),
+            showarrow=False, align="left", font={"size": 11, "color": "#444444"})
+    if use_prevalence:
+        condition = str(rows["condition"].iloc[0])
+        top = max([float(rows["ci_high"].astype(float).max(skipna=True) or 0)]
+                  + [r.value for r in drawn])
+        short = condition.split(" (")[0]
+        fig.update_yaxes(tickformat=".0%", range=[0, min(1.0, top + 0.12)],
+                         title_text=f"Share {short}")
+        phrase = ", ".join(
+            f"{g} {_share_text(a)} → {_share_text(b)}" for g, (a, b) in ends.items()
+            if a is not None and b is not None)
+        title = f"{condition.split(' (')[0].capitalize()}: {phrase}" if phrase else \
+            f"Share {condition} by wave"
+        subtitle = (f"{condition.capitalize()}: {rows['cutoff'].iloc[0]} on {outcome.label}; "
+                    "95 % CIs")
+    else:
+        fig.update_yaxes(title_text=f"Mean ({outcome.unit}); {direction_arrow(outcome)}")
+        phrase = ", ".join(
+            f"{g} {score(a, places)} → {score(b, places)}" for g, (a, b) in ends.items()
+            if a is not None and b is not None)
+        title = f"{outcome.label}: {phrase}" if phrase else f"{outcome.label} by wave"
+        subtitle = f"Mean {outcome.unit} at each wave with 95 % CIs; {direction_words(outcome)}"
+    if drawn:
+        subtitle += "; dotted: national reference, same instrument and definition"
+    if withheld:
+        subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
+    fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array",
+                     categoryarray=waves)
+    fig = base_layout(fig, title, subtitle, height=430)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0,
+                              "xanchor": "left"},
+                      margin={"l": 70, "r": 190 if drawn else 30, "t": 90, "b": 90})
+    return fig

@@ -1,0 +1,104 @@
+"""Overview cards, findings and the ROI headline: read from the analysis tables.
+
+Every expected number is taken from the summary tables, never from the module's own output.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.model.schema import COACHED, NO_COMPARISON_CAVEAT, ProgramData
+from analysis.present import overview
+from analysis.stats.summary import summarize_program
+from tests.analysis.present.conftest import FAST
+
+
+def _number(text: str) -> float:
+    return float(re.search(r"[−+-]?[\d,]*\.?\d+", text).group(0).replace("−", "-")
+                 .replace(",", ""))
+
+
+def test_kpis_are_the_pre_post_comparison_and_retention_results(summary, roi):
+    cards = {c.label: c for c in overview.overview_kpis(summary, "mbi_ee", roi)}
+    pp = summary.pre_post
+    coached = pp[(pp["outcome"] == "mbi_ee") & (pp["group"] == COACHED)].iloc[0]
+    assert cards["Coached participants"].value == f"{int(coached['n_pre']):,}"
+    followed = 100 - float(coached["pct_lost"])
+    assert f"{followed:.0f}% followed up" in cards["Coached participants"].detail
+    assert _number(cards["Change, coached"].value) == round(coached["mean_change"], 1)
+    gc = summary.group_comparison
+    ancova = gc[(gc["outcome"] == "mbi_ee")
+                & (gc["method"] == "ANCOVA adjusted difference")].iloc[0]
+    assert _number(cards["Vs comparison"].value) == round(ancova["estimate"], 1)
+    rd = summary.retention_horizon.set_index("measure").loc["retention difference"]
+    assert _number(cards["Retention difference"].value) == round(100 * rd["estimate"], 1)
+    median = roi.monte_carlo.summary.set_index("metric").loc["roi_pct", "median"]
+    assert _number(cards["ROI (median of simulations)"].value) == round(median)
+
+
+def test_a_card_is_only_good_when_its_interval_excludes_zero(summary, roi):
+    cards = {c.label: c for c in overview.overview_kpis(summary, "mbi_ee", roi)}
+    rd = summary.retention_horizon.set_index("measure").loc["retention difference"]
+    assert rd["ci_low"] < 0 < rd["ci_high"]
+    assert cards["Retention difference"].tone == "neutral"
+    coached = summary.pre_post[(summary.pre_post["outcome"] == "mbi_ee")
+                               & (summary.pre_post["group"] == COACHED)].iloc[0]
+    assert coached["change_ci_high"] < 0  # lower is better and the CI excludes 0
+    assert cards["Change, coached"].tone == "good"
+
+
+def test_findings_carry_the_caveat_when_an_interval_includes_zero(summary, roi):
+    findings = overview.key_findings(summary, "mbi_ee", roi)
+    assert 3 <= len(findings) <= 5
+    retention = next(f for f in findings if f.headline.startswith("Retention"))
+    assert any("includes zero" in c for c in retention.caveats)
+    assert retention.tone == "neutral"
+
+
+def test_without_a_comparison_group_every_change_finding_says_so(program):
+    coached_only = ProgramData(program.responses[program.responses["group"] == COACHED],
+                               program.outcomes)
+    summary = summarize_program(coached_only, FAST)
+    findings = overview.key_findings(summary, "mbi_ee", None)
+    assert NO_COMPARISON_CAVEAT in findings[0].caveats
+    cards = {c.label: c for c in overview.overview_kpis(summary, "mbi_ee", None)}
+    assert cards["Vs comparison"].detail == "No comparison group"
+
+
+def test_no_roi_view_is_reported_with_its_reason(program):
+    summary = summarize_program(
+        ProgramData(program.responses, tuple(o for o in program.outcomes
+                                             if o.cutoff is None)), FAST)
+    scenario, why = overview.default_scenario(summary)
+    assert scenario is None and "No ROI view" in why
+
+
+
+def test_one_roi_headline_median_with_interval_and_the_point_estimate_named(summary, roi):
+    statement = overview.roi_statement(roi)
+    row = roi.monte_carlo.summary.set_index("metric").loc["roi_pct"]
+    assert statement.median == row["median"] and statement.p05 == row["p05"]
+    assert statement.point == roi.headline.roi_pct
+    text = statement.sentence
+    assert text.startswith(f"ROI {round(row['median']):,} % (median of 2,000 simulations; "
+                           .replace("-", "−"))
+    assert f"point estimate {round(roi.headline.roi_pct):,} %".replace("-", "−") in text
+    # The card, the finding and the statement say the same figure.
+    card = {c.label: c for c in overview.overview_kpis(summary, "mbi_ee", roi)}[
+        "ROI (median of simulations)"]
+    finding = next(f for f in overview.key_findings(summary, "mbi_ee", roi)
+                   if f.headline.startswith("Return on investment"))
+    assert card.value == statement.value and statement.value in finding.headline
+    assert statement.point_text in card.detail and statement.point_text in finding.headline
+
+
+def test_every_roi_surface_names_the_inputs_that_are_still_defaults(summary, roi):
+    statement = overview.roi_statement(roi)
+    assert "Fee per one-to-one session" in statement.defaults
+    assert "Fee per one-to-one session" in statement.defaults_note
+    card = {c.label: c for c in overview.overview_kpis(summary, "mbi_ee", roi)}[
+        "ROI (median of simulations)"]
+    assert "still defaults" in card.detail and statement.defaults_note in card.help
+    finding = next(f for f in overview.key_findings(summary, "mbi_ee", roi)
+                   if f.headline.startswith("Return on investment"))
+    assert statement.defaults_note == finding.caveats[0]
