@@ -167,7 +167,7 @@ def overview_kpis(summary: ProgramSummary, outcome_key: str | None,
         cards.append(Kpi(
             "Coached participants",
             f"{int(n_pre):,}" if n_pre is not pd.NA else f"< {k}",
-            f"{percent(followed)} followed up at {summary.post_wave} ({matched} matched)",
+            f"{percent(followed)} answered again at {summary.post_wave} ({matched} matched)",
             f"Coached physicians who answered at {summary.pre_wave}; the share who also "
             f"answered at {summary.post_wave} is the follow-up rate. Only matched "
             "participants enter the change estimates.",

@@ -25,7 +25,7 @@ st.caption("Intent-to-leave answers are survey outcomes (see **Outcomes**); they
            "counted as departures here.")
 difference = retention_row(summary, "retention difference")
 if difference is not None:
-    for reading in horizon["reading"].dropna():
+    for reading in dict.fromkeys(horizon["reading"].dropna()):  # each sentence once
         st.markdown(f"- {reading}")
 
 if summary.retention_curves is not None and len(summary.retention_curves):
@@ -45,7 +45,9 @@ if summary.retention_curves is not None and len(summary.retention_curves):
                   key="km")
 
 st.markdown("**At the horizon**")
-widgets.people_table(horizon_display(horizon), {
+notes = list(dict.fromkeys(n for n in horizon["note"].dropna() if n))
+shared_note = len(notes) == 1 and horizon["note"].fillna("").eq(notes[0]).all()
+widgets.people_table(horizon_display(horizon).drop(columns=["note"] if shared_note else []), {
     "measure": ("Measure", "text"),
     "group": ("Group", "text"),
     "n": ("n", "count"),
@@ -56,6 +58,8 @@ widgets.people_table(horizon_display(horizon), {
     "ci_text": ("95 % CI", "text"),
     "note": ("Note", "text"),
 }, k, key="horizon_table")
+if shared_note:
+    st.caption(notes[0])
 if summary.retention_logrank is not None and len(summary.retention_logrank):
     for reading in summary.retention_logrank["reading"].dropna():
         st.markdown(f"- {reading}")

@@ -210,3 +210,40 @@ def test_downloads_offer_every_table_the_workbook_and_the_report(sample_summary)
     assert any(label.startswith("HTML report") for label in labels)
     assert any(label.startswith("Column mapping") for label in labels)
     assert any(label.startswith("ROI scenario") for label in labels)
+
+
+def test_overview_draws_its_chart_with_the_national_line_only_where_the_definition_matches():
+    at = new_app(settled=False)  # a settling rerun would lose the sidebar in AppTest
+    assert len(at.get("plotly_chart")) == 1
+    captions = " ".join(c.value for c in at.caption)
+    # The default outcome (MBI emotional exhaustion) has no national figure with its definition.
+    assert "No national reference uses the same instrument and definition" in captions
+    at.selectbox(key="outcome").set_value("miniz1_burnout").run()
+    captions = " ".join(c.value for c in at.caption)
+    assert "Mini-Z (AMA Organizational Biopsy), burned out" in captions and "2024" in captions
+
+
+def test_one_roi_headline_on_the_overview_and_the_roi_page_with_the_defaults_named(
+        sample_summary):
+    at = new_app()
+    overview_value = _metric(at, "ROI (median of simulations)")
+    assert any("placeholder costs" in w.value for w in at.warning)
+    open_page(at, "roi")
+    assert _metric(at, "ROI (median of simulations)") == overview_value
+    assert _metric(at, "ROI (point estimate)").endswith("%")
+    warning = " ".join(w.value for w in at.warning)
+    assert "Fee per one-to-one session" in warning
+    # Entering the program's own fee removes it from the defaults everywhere.
+    at.session_state["roi_assumptions"] = {"edited_rows": {1: {"value": 300.0}},
+                                           "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "Fee per one-to-one session" not in " ".join(w.value for w in at.warning)
+
+
+def test_downloads_offer_the_brief_the_deck_and_grammatical_row_counts():
+    at = open_page(new_app(), "downloads")
+    labels = [b.label for b in at.download_button]
+    assert any(label.startswith("PDF executive brief") for label in labels)
+    assert any(label.startswith("PowerPoint deck") for label in labels)
+    assert "retention_logrank.csv (1 row)" in labels
+    assert not any("(1 rows)" in label for label in labels)

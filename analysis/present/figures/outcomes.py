@@ -147,7 +147,9 @@ def distribution_figure(bins: pd.DataFrame, outcome: Outcome, k: int,
     fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True,
                         subplot_titles=[g.capitalize() for g in groups],
                         horizontal_spacing=0.06)
-    palette = ["#B3CDE3", "#6497B1", "#005B96", "#03396C", "#011F4B"]
+    # Each group in its own colour (coached blue, comparison orange, as in every chart);
+    # the waves are shades of it, from light (first) to full (last).
+    shades = np.linspace(0.3, 1.0, max(len(waves), 1))
     withheld_bands = 0
     for column, group in enumerate(groups, start=1):
         for index, wave in enumerate(waves):
@@ -157,14 +159,14 @@ def distribution_figure(bins: pd.DataFrame, outcome: Outcome, k: int,
             total = rows["total"].iloc[0]
             shown = rows[~rows[SUPPRESSED_COLUMN]]
             withheld_bands += int(rows[SUPPRESSED_COLUMN].sum())
-            label = (f"{wave} (n = {int(total):,})" if total is not pd.NA
-                     else f"{wave} (n < {k})")
+            label = (f"{group}, {wave} (n = {int(total):,})" if total is not pd.NA
+                     else f"{group}, {wave} (n < {k})")
             fig.add_trace(go.Bar(
                 x=((shown["bin_low"] + shown["bin_high"]) / 2), y=shown["share"].astype(float),
                 width=(shown["bin_high"] - shown["bin_low"]).to_numpy() * 0.9 / max(len(waves), 1),
-                offset=None, name=label, legendgroup=wave,
-                showlegend=column == 1 or len(groups) == 1,
-                marker={"color": palette[min(index, len(palette) - 1)]},
+                offset=None, name=label, legendgroup=group,
+                marker={"color": group_colour(group), "opacity": float(shades[index]),
+                        "line": {"color": "white", "width": 0.5}},
                 customdata=np.column_stack([shown["bin_low"], shown["bin_high"],
                                             shown["n"].astype(float)]),
                 hovertemplate=(f"{group}, {wave}: %{{customdata[0]:g}} to %{{customdata[1]:g}}"
@@ -252,6 +254,21 @@ def reliable_change_figure(table: pd.DataFrame, outcome: Outcome, k: int) -> go.
             hovertemplate=f"%{{y}}: {category} %{{x:.0f}} % (%{{customdata:.0f}} people)"
                           "<extra></extra>",
         ))
+    # Withheld categories are drawn together as one grey segment, so every bar reaches
+    # 100 %: their sum is what complementary suppression already lets anyone work out.
+    shown_total = []
+    for group in groups:
+        mine = rows[rows[GROUP] == group]
+        visible = mine.loc[~mine[SUPPRESSED_COLUMN].fillna(True).astype(bool), "pct"]
+        shown_total.append(float(visible.astype(float).sum()))
+    remainder = [max(0.0, 100.0 - t) if t < 99.5 else 0.0 for t in shown_total]
+    if any(r > 0 for r in remainder):
+        fig.add_trace(go.Bar(
+            y=[labels[g] for g in groups], x=remainder, orientation="h",
+            name=f"withheld (fewer than {k} people each)",
+            marker={"color": "#E0E0E0", "pattern": {"shape": "/", "fgcolor": "#9E9E9E"}},
+            hovertemplate=f"%{{y}}: categories with fewer than {k} people, withheld"
+                          "<extra></extra>"))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(range=[0, 100], title_text="% of matched participants", ticksuffix=" %")
