@@ -24,7 +24,9 @@ import pandas as pd
 from analysis.model.config import resolve_min_cell
 from analysis.model.errors import ScenarioError, UserFacingError
 from analysis.present.exports.csv import table_to_csv
+from analysis.present.overview import roi_statement
 from analysis.roi.model import benefits, check_view_inputs, format_money, roi_headline, total_costs
+from analysis.roi.results import RoiResults
 from analysis.roi.scenario import Scenario, dump_scenario, load_scenario, scenario_from_summary
 from analysis.roi.uncertainty import DEFAULT_SEED, monte_carlo, tornado, two_way_table
 
@@ -171,13 +173,22 @@ def run(args: argparse.Namespace) -> int:
     print(f"  Total cost:   {format_money(headline.costs)}")
     print(f"  Benefit:      {format_money(headline.benefits)}")
     print(f"  Net benefit:  {format_money(headline.net_benefit)}")
+    statement = roi_statement(RoiResults(scenario, headline, cost, benefit, simulation,
+                                         sensitivity, grid))
+    # The one headline (methods §7): the simulated median with its 90 % interval, and the
+    # point estimate beside it, named as such.
+    if statement is not None:
+        print(f"  ROI:          {statement.value} (median of {statement.n_draws:,} simulations; "
+              f"{statement.interval_text})")
     roi = "n/a" if headline.roi_pct is None else f"{headline.roi_pct:.1f} %"
-    print(f"  ROI:          {roi}")
+    print(f"  ROI (point estimate): {roi}")
     print()
     for line in (*headline.readings, *simulation.readings):
         print(f"- {line}")
     print()
     print("Keep in mind:")
+    if statement is not None:
+        print(f"- {statement.defaults_note}")
     for line in headline.caveats:
         print(f"- {line}")
     if args.out is not None:

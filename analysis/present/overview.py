@@ -253,7 +253,7 @@ def _retention_kpi(summary: ProgramSummary) -> Kpi:
 
 
 def _roi_kpi(roi: RoiResults | None) -> Kpi:
-    label = "ROI (median of simulations)"
+    label = "ROI (median)"
     statement = roi_statement(roi)
     if statement is None:
         why = roi.note if roi is not None and roi.note else "ROI cannot be computed"

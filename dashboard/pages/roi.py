@@ -123,7 +123,7 @@ if statement is not None and statement.defaults:
 elif statement is not None:
     st.success(statement.defaults_note, icon=":material/check:")
 cards = st.columns(5)
-cards[0].metric("ROI (median of simulations)", statement.value if statement else "–",
+cards[0].metric("ROI (median)", statement.value if statement else "–",
                 border=True, help=statement.sentence if statement else None)
 cards[1].metric("ROI, 90 % interval",
                 f"{roi_percent(statement.p05)} to {roi_percent(statement.p95)}"

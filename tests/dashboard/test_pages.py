@@ -226,10 +226,10 @@ def test_overview_draws_its_chart_with_the_national_line_only_where_the_definiti
 def test_one_roi_headline_on_the_overview_and_the_roi_page_with_the_defaults_named(
         sample_summary):
     at = new_app()
-    overview_value = _metric(at, "ROI (median of simulations)")
+    overview_value = _metric(at, "ROI (median)")
     assert any("placeholder costs" in w.value for w in at.warning)
     open_page(at, "roi")
-    assert _metric(at, "ROI (median of simulations)") == overview_value
+    assert _metric(at, "ROI (median)") == overview_value
     assert _metric(at, "ROI (point estimate)").endswith("%")
     warning = " ".join(w.value for w in at.warning)
     assert "Fee per one-to-one session" in warning

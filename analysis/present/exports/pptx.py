@@ -78,8 +78,8 @@ def deck_pptx(brief: ExecutiveBrief) -> bytes:
     slide = deck.slides.add_slide(blank)
     _title(slide, "At a glance", brief.question)
     if "overview" in brief.figures:
-        _picture(slide, brief.figures["overview"], MARGIN, Inches(1.45), Inches(8.2))
-    _text(slide, Inches(9.0), Inches(1.5), Inches(3.9), Inches(5.3),
+        _picture(slide, brief.figures["overview"], MARGIN, Inches(1.45), Inches(8.6))
+    _text(slide, Inches(9.35), Inches(1.6), Inches(3.5), Inches(5.3),
           [f"{k.label}: {k.value}" for k in brief.kpis], size=15)
     _footer(slide, brief)
 
@@ -103,23 +103,26 @@ def deck_pptx(brief: ExecutiveBrief) -> bytes:
               [brief.roi_note], size=18)
     else:
         if "roi" in brief.figures:
-            _picture(slide, brief.figures["roi"], MARGIN, Inches(1.6), Inches(7.4))
+            _picture(slide, brief.figures["roi"], MARGIN, Inches(1.5), Inches(7.2))
         rows, cols = len(brief.roi_table) + 1, 2
-        shape = slide.shapes.add_table(rows, cols, Inches(8.2), Inches(1.7), Inches(4.6),
-                                       Inches(0.35) * rows)
+        shape = slide.shapes.add_table(rows, cols, Inches(8.1), Inches(1.7), Inches(4.75),
+                                       Inches(0.36) * rows)
         table = shape.table
-        table.columns[0].width, table.columns[1].width = Inches(3.1), Inches(1.5)
+        table.columns[0].width, table.columns[1].width = Inches(3.35), Inches(1.4)
         for c, name in enumerate(brief.roi_table.columns):
             table.cell(0, c).text = str(name)
         for r, values in enumerate(brief.roi_table.itertuples(index=False), start=1):
             for c, value in enumerate(values):
                 table.cell(r, c).text = str(value)
         for row in table.rows:
+            row.height = Inches(0.36)
             for cell in row.cells:
+                cell.margin_top = cell.margin_bottom = Inches(0.03)
                 for paragraph in cell.text_frame.paragraphs:
                     for run in paragraph.runs:
-                        run.font.size = Pt(12)
-        _text(slide, Inches(8.2), Inches(1.8) + Inches(0.37) * rows, Inches(4.6), Inches(1.6),
+                        run.font.size = Pt(11)
+        # Under the chart, so it never runs into the table whatever the table's height.
+        _text(slide, MARGIN, Inches(5.45), Inches(7.4), Inches(1.4),
               [brief.roi.defaults_note], size=10, colour=GREY)
     _footer(slide, brief)
 

@@ -362,7 +362,8 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
         fig.add_trace(go.Scatter(
             x=mine[WAVE].astype(str), y=value, mode="lines+markers+text",
             name=f"{group.capitalize()} ({n_text})", text=labels,
-            textposition="top center" if group == COACHED else "bottom center",
+            # Coached labels above-left, comparison below-right: never on each other.
+            textposition="top left" if group == COACHED else "bottom right",
             textfont={"color": colour, "size": 13},
             line={"color": colour, "width": 3, "dash": "solid" if group == COACHED else "dash"},
             marker={"size": 10, "symbol": "circle" if group == COACHED else "square"},
@@ -411,7 +412,7 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
         title = f"{outcome.label}: {phrase}" if phrase else f"{outcome.label} by wave"
         subtitle = f"Mean {outcome.unit} at each wave with 95 % CIs; {direction_words(outcome)}"
     if drawn:
-        subtitle += "; dotted: national reference, same instrument and definition"
+        subtitle += "; dotted: national figure, same measure"
     if withheld:
         subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
     fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array",

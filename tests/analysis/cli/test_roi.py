@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -93,7 +94,9 @@ def test_scenario_alone_in_the_modelled_view(tmp_path, capsys):
                      "attributable_turnover": 0.025},
     }), encoding="utf-8")
     assert cli_roi.run(parse("--scenario", str(scenario))) == 0
-    assert "ROI:          12.5 %" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "ROI (point estimate): 12.5 %" in out
+    assert re.search(r"ROI: +[−\d,]+ % \(median of 10,000 simulations; 90 % interval", out)
 
 
 def test_bad_scenario_file_is_a_usage_error_naming_the_field(tmp_path, capsys):

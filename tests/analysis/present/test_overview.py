@@ -33,7 +33,7 @@ def test_kpis_are_the_pre_post_comparison_and_retention_results(summary, roi):
     rd = summary.retention_horizon.set_index("measure").loc["retention difference"]
     assert _number(cards["Retention difference"].value) == round(100 * rd["estimate"], 1)
     median = roi.monte_carlo.summary.set_index("metric").loc["roi_pct", "median"]
-    assert _number(cards["ROI (median of simulations)"].value) == round(median)
+    assert _number(cards["ROI (median)"].value) == round(median)
 
 
 def test_a_card_is_only_good_when_its_interval_excludes_zero(summary, roi):
@@ -85,7 +85,7 @@ def test_one_roi_headline_median_with_interval_and_the_point_estimate_named(summ
     assert f"point estimate {round(roi.headline.roi_pct):,} %".replace("-", "−") in text
     # The card, the finding and the statement say the same figure.
     card = {c.label: c for c in overview.overview_kpis(summary, "mbi_ee", roi)}[
-        "ROI (median of simulations)"]
+        "ROI (median)"]
     finding = next(f for f in overview.key_findings(summary, "mbi_ee", roi)
                    if f.headline.startswith("Return on investment"))
     assert card.value == statement.value and statement.value in finding.headline
@@ -97,7 +97,7 @@ def test_every_roi_surface_names_the_inputs_that_are_still_defaults(summary, roi
     assert "Fee per one-to-one session" in statement.defaults
     assert "Fee per one-to-one session" in statement.defaults_note
     card = {c.label: c for c in overview.overview_kpis(summary, "mbi_ee", roi)}[
-        "ROI (median of simulations)"]
+        "ROI (median)"]
     assert "still defaults" in card.detail and statement.defaults_note in card.help
     finding = next(f for f in overview.key_findings(summary, "mbi_ee", roi)
                    if f.headline.startswith("Return on investment"))
