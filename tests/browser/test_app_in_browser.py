@@ -7,8 +7,11 @@ page under artifacts/screenshots/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
+import subprocess
+
 import openpyxl
 import pytest
+from pptx import Presentation
 
 from tests.browser.conftest import screenshot
 from tests.dashboard.conftest import SAMPLE, qualtrics_mapping_json
@@ -98,9 +101,27 @@ def test_the_excel_workbook_downloads_and_opens(page, app_url, tmp_path):
     target = tmp_path / "workbook.xlsx"
     download_info.value.save_as(target)
     workbook = openpyxl.load_workbook(target, read_only=True)
-    assert workbook.sheetnames[0] == "Methods & assumptions"
+    assert workbook.sheetnames[0] == "Summary" and workbook.sheetnames[-1] == "Methods"
     for sheet in ("pre_post", "group_comparison", "subgroups", "retention_curves",
                   "roi_assumptions"):
         assert sheet in workbook.sheetnames
     header = [cell.value for cell in next(workbook["pre_post"].iter_rows(max_row=1))]
-    assert "mean_change" in header and "suppressed" in header
+    assert "mean_change" in header and "withheld" in header
+
+
+def test_the_pdf_brief_and_the_deck_download_and_open(page, app_url, tmp_path):
+    page.goto(app_url)
+    wait_for_app(page, NAVIGATION["overview"][1])
+    go_to(page, "downloads")
+    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        page.get_by_role("button", name="PDF executive brief").click()
+    brief = tmp_path / "brief.pdf"
+    download_info.value.save_as(brief)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(brief), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    assert 2 <= len(list(tmp_path.glob("page-*.png"))) <= 4
+    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        page.get_by_role("button", name="PowerPoint deck").click()
+    deck = tmp_path / "deck.pptx"
+    download_info.value.save_as(deck)
+    assert len(Presentation(str(deck)).slides) == 6
