@@ -623,6 +623,98 @@ def redcap_arms_frame(rng: np.random.Generator, responses: pd.DataFrame) -> pd.D
 
 
 # ---------------------------------------------------------------------------
+# SurveyMonkey export (two header rows, one file with every wave)
+# ---------------------------------------------------------------------------
+
+SURVEYMONKEY_METADATA = ("Respondent ID", "Collector ID", "Start Date", "End Date",
+                         "IP Address", "Email Address", "First Name", "Last Name")
+SURVEYMONKEY_ROUNDS = {"baseline": "Baseline", "6m": "6 months", "12m": "12 months"}
+SURVEYMONKEY_GROUPS = {"coached": "Coaching program", "comparison": "Comparison (no coaching yet)"}
+SURVEYMONKEY_BURNOUT = "How often do you feel this way about your work?"
+SURVEYMONKEY_ENGAGEMENT = "How often do you feel this way at work?"
+
+
+def surveymonkey_csv(rng: np.random.Generator, responses: pd.DataFrame) -> bytes:
+    """A SurveyMonkey "expanded" export: row 1 names each question once (blank over the
+    rest of a matrix), row 2 names each matrix row or says "Response"/"Open-Ended
+    Response"; answers as choice text. The participant code is an open-ended question,
+    the group a question whose answers are the program's own words."""
+    header: list[str] = [*SURVEYMONKEY_METADATA]
+    second: list[str] = [""] * len(SURVEYMONKEY_METADATA)
+    single = (("Which survey round is this?", "Response"),
+              ("Please enter your participant code", "Open-Ended Response"),
+              ("Which group are you in?", "Response"),
+              ("Where do you work?", "Response"),
+              ("What is your specialty?", "Response"))
+    for question, answer in single:
+        header.append(question)
+        second.append(answer)
+    matrices = ((SURVEYMONKEY_BURNOUT, [*EE_ITEMS, *DP_ITEMS], "Burnout item {n}", MBI_LABELS),
+                (SURVEYMONKEY_ENGAGEMENT, list(UWES_ITEMS), "Work engagement item {n}",
+                 UWES_LABELS))
+    for question, items, row_text, _ in matrices:
+        for j, _item in enumerate(items, start=1):
+            header.append(question if j == 1 else "")
+            second.append(row_text.format(n=j))
+    header.append("How likely are you to leave your current practice within two years?")
+    second.append("Response")
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerow(second)
+    order = rng.permutation(len(responses))
+    respondent = 114_000_000_000 + np.sort(rng.choice(900_000, size=len(responses),
+                                                      replace=False))
+    for number, index in enumerate(order):
+        row = responses.iloc[index]
+        start = datetime(2025, 1, 6) + timedelta(minutes=int(rng.integers(0, 60 * 24 * 300)))
+        cells = [str(respondent[number]), "431234567", start.strftime("%m/%d/%Y %I:%M:%S %p"),
+                 (start + timedelta(seconds=int(rng.integers(120, 900))))
+                 .strftime("%m/%d/%Y %I:%M:%S %p"),
+                 f"192.0.2.{int(rng.integers(1, 255))}", "", "", "",
+                 SURVEYMONKEY_ROUNDS[row["wave"]], _messy_code(rng, row["participant_id"]),
+                 SURVEYMONKEY_GROUPS[row["group"]], row["site"], row["specialty"]]
+        for _, items, _, labels in matrices:
+            cells += ["" if pd.isna(row[item]) else labels[int(row[item])] for item in items]
+        cells.append("" if pd.isna(row[ITL_ITEM]) else ITL_LABELS[int(row[ITL_ITEM]) - 1])
+        writer.writerow(cells)
+    return buffer.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# A wide file from a European site: one row per physician, pre_/post_ columns
+# ---------------------------------------------------------------------------
+
+WIDE_GROUPS = {"coached": "Coaching", "comparison": "Vergleichsgruppe"}
+
+
+def wide_european_csv(responses: pd.DataFrame) -> bytes:
+    """Baseline and 12-month answers side by side (``pre_``/``post_``), as a German site
+    keeps them in Excel: ";"-separated, decimal commas, Windows-1252, German group and
+    column labels. EE and DP are items; work engagement is the UWES-9 item mean, written
+    with a decimal comma (``3,44``)."""
+    def wave(name: str) -> pd.DataFrame:
+        rows = responses[responses["wave"] == name].set_index("participant_id")
+        scored = rows[list(UWES_ITEMS)].mean(axis=1).where(
+            rows[list(UWES_ITEMS)].notna().sum(axis=1) >= 8)
+        return rows[[*EE_ITEMS, *DP_ITEMS]].astype("Int64").assign(uwes9=scored.round(2))
+
+    people = responses.drop_duplicates("participant_id").set_index("participant_id")
+    wide = pd.DataFrame({
+        "Teilnehmer-Code": people.index,
+        "Gruppe": people["group"].map(WIDE_GROUPS).to_numpy(),
+        "Standort": people["site"].to_numpy(),
+        "Fachrichtung": people["specialty"].to_numpy(),
+    }).set_index("Teilnehmer-Code", drop=False)
+    for prefix, name in (("pre_", "baseline"), ("post_", "12m")):
+        wide = wide.join(wave(name).add_prefix(prefix))
+    text = wide.reset_index(drop=True).to_csv(index=False, sep=";", decimal=",",
+                                              lineterminator="\r\n")
+    return text.encode("cp1252")
+
+
+# ---------------------------------------------------------------------------
 # Files
 # ---------------------------------------------------------------------------
 
@@ -650,6 +742,8 @@ def build_files() -> dict[str, bytes]:
         files[f"qualtrics_{wave}.csv"] = qualtrics_csv(rows)
     files["redcap_export.csv"] = _frame_csv(redcap_frame(streams[5], responses))
     files["redcap_arms_export.csv"] = _frame_csv(redcap_arms_frame(streams[6], responses))
+    files["surveymonkey_export.csv"] = surveymonkey_csv(streams[7], responses)
+    files["wide_european.csv"] = wide_european_csv(responses)
     return files
 
 

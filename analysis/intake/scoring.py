@@ -234,6 +234,18 @@ def _range_text(scale: Scale) -> str:
     return f"{scale.item_minimum:g}-{scale.item_maximum:g}"
 
 
+def _looks_like_item_means(scores: pd.Series, scale: Scale) -> bool:
+    """True when a supplied sum score reads as an item mean: every value within one
+    item's range and at least a fifth of them fractional (a sum of whole answers is
+    whole, and only a few are prorated)."""
+    present = scores.dropna()
+    if scale.method != "sum" or scale.n_items < 2 or len(present) < 5:
+        return False
+    within_item_range = present.between(scale.item_minimum, scale.item_maximum).all()
+    fractional = float((present % 1 != 0).mean())
+    return bool(within_item_range and fractional >= 0.2)
+
+
 def _out_of_range_finding(item: str, bad: pd.Series, scale: Scale, what: str) -> Finding:
     counts = bad.value_counts()
     shifted = bad.between(scale.item_minimum + 1, scale.item_maximum + 1).all()
@@ -241,10 +253,13 @@ def _out_of_range_finding(item: str, bad: pd.Series, scale: Scale, what: str) ->
     if shifted and scale.item_values is None:
         fix += (
             f" The values look like answers numbered from {scale.item_minimum + 1:g}: "
-            "map the answer labels instead of their codes."
+            "export the answer labels (choice text) instead of their codes."
         )
+    # Answers one step beyond the top are a whole column numbered from the wrong end (a
+    # Qualtrics numeric export coding 0-6 answers 1-7): every other answer is off by one
+    # too, so the scores would be wrong, not just incomplete.
     return Finding(
-        "warning",
+        "blocking" if shifted and scale.item_values is None else "warning",
         "out_of_range_values",
         item,
         f"{_count(len(bad), what)} in {item} {_were(len(bad))} outside "
@@ -514,13 +529,30 @@ def score_responses(
             if bad.any():
                 findings.append(
                     Finding(
-                        "warning",
+                        "blocking",
                         "out_of_range_values",
                         scale.key,
                         f"{_count(int(bad.sum()), 'supplied score')} of {scale.label} "
-                        f"{_were(int(bad.sum()))} outside "
-                        f"{low:g}-{high:g} and left blank.",
-                        "Check that the score column holds this scale's score.",
+                        f"{_were(int(bad.sum()))} outside {low:g}-{high:g}, the range of "
+                        f"its {scale.method} score, so the column cannot be this score.",
+                        "Check that the score column holds this scale's score, or map "
+                        "the scale's items instead.",
+                    )
+                )
+            elif _looks_like_item_means(scores, scale):
+                findings.append(
+                    Finding(
+                        "blocking",
+                        "score_looks_like_item_mean",
+                        scale.key,
+                        f"The score column mapped as {scale.label} holds values from "
+                        f"{scores.min():g} to {scores.max():g} with decimals, like the mean "
+                        f"of its items ({scale.item_minimum:g}-{scale.item_maximum:g}), but "
+                        f"{scale.label} is the sum of {scale.n_items} items "
+                        f"({low:g}-{high:g}). Its changes would be about "
+                        f"{scale.n_items} times too small.",
+                        "Map the scale's item columns instead, or a column with the sum "
+                        "score.",
                     )
                 )
             frame[scale.key] = scores.where(~bad)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import date
 
 import streamlit as st
 
@@ -13,13 +14,22 @@ from analysis.intake.instruments import all_scales
 from analysis.intake.mapping.editor import (
     GROUP_CHOICES,
     NOT_USED,
+    duplicate_uses,
     group_value_rows,
     mapped_scale_keys,
+    mapping_columns,
     mapping_from_rows,
     mapping_rows,
+    question_texts,
+    scales_in_rows,
     use_as_options,
     wave_from_file_name,
+    wave_value_rows,
+    wide_wave_rows,
     with_group_values,
+    with_scale_items,
+    with_wave_names,
+    with_wide_waves,
 )
 from analysis.intake.mapping.model import ScaleMapping, custom_scale_from_definition
 from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
@@ -169,8 +179,8 @@ else:
 st.subheader("3. Column mapping")
 mapping = prepared.mapping
 dropped = set(st.session_state.get(state.DROPPED, ()))
-columns = [c for c in dict.fromkeys(str(c) for f in frames for c in f.columns)
-           if c not in dropped]
+columns = [c for c in mapping_columns(frames, mapping) if c not in dropped]
+questions = question_texts(frames, mapping)
 scales = all_scales()
 with st.expander("Load or save a mapping", icon=":material/save:"):
     mapping_file = st.file_uploader("Load a saved mapping (.json)", type=["json"],
@@ -188,26 +198,67 @@ with st.expander("Load or save a mapping", icon=":material/save:"):
     st.download_button("Save this mapping (JSON)", mapping_to_json(mapping),
                        file_name="column_mapping.json", mime="application/json",
                        icon=":material/download:", key="save_mapping")
+    st.caption("The format is described in the README (\"The column mapping file\").")
 
+rows = mapping_rows(mapping, columns, questions)
 chosen_scales = st.multiselect(
-    "Questionnaires to score", list(scales), default=mapped_scale_keys(mapping),
+    "Questionnaires to score", list(scales),
+    default=list(dict.fromkeys([*mapped_scale_keys(mapping), *scales_in_rows(rows, scales)])),
     format_func=lambda key: scales[key].label, key=f"chosen_scales_{mapping_version()}",
-    help="The scales your survey contains. Map each item column below.")
+    help="The scales your survey contains. The \"Use as\" lists below then offer only "
+         "their items; map each item column, or choose a scale's columns in one step.")
 custom_keys = [str(c.get("key")) for c in mapping.custom_scales]
-options = use_as_options(scales, custom_keys)
-rows = mapping_rows(mapping, columns)
-st.caption("What each column of your file is. Items of copyrighted instruments are "
-           "matched by their scoring names (e.g. mbi_ee_1); question numbers such as Q1_3 "
-           "have to be chosen by hand once, then saved with the mapping.")
+offered = {k: scales[k] for k in dict.fromkeys([*chosen_scales,
+                                                *scales_in_rows(rows, scales)])}
+options = use_as_options(offered or scales, custom_keys)
+options += [u for u in dict.fromkeys(rows["use_as"]) if u not in options]
+st.caption("What each column of your file is, with the question it asked when the export "
+           "says so. Items of copyrighted instruments are matched by their scoring names "
+           "(e.g. mbi_ee_1); question numbers such as Q1_3 are chosen here once (or all of "
+           "a scale's at once, below), then saved with the mapping.")
 edited = st.data_editor(
     rows, key=f"mapping_editor_{mapping_version()}", hide_index=True, width="stretch",
-    disabled=["column"],
+    disabled=["column", "question"],
     column_config={
         "column": st.column_config.TextColumn("Column in your file"),
+        "question": st.column_config.TextColumn("Question", width="large"),
         "use_as": st.column_config.SelectboxColumn("Use as", options=options, required=True,
-                                                   default=NOT_USED, width="large"),
+                                                   default=NOT_USED, width="medium"),
     },
 )
+duplicates = duplicate_uses(edited)
+for use_as, twice in duplicates.items():
+    st.error(f"**{use_as}** is chosen for {len(twice)} columns ({', '.join(twice)}). Each "
+             "can be used for one column only: choose which one, and set the others to "
+             "\"not used\".", icon=":material/block:")
+
+
+def label_of(column: str) -> str:
+    text = questions.get(column)
+    return f"{column} — {text}" if text else column
+
+
+with st.expander("Choose a scale's items in one step", icon=":material/checklist:",
+                 expanded=not mapped_scale_keys(mapping)):
+    with st.form(f"scale_items_{mapping_version()}"):
+        scale_key = st.selectbox("Scale", list(scales), format_func=lambda k: scales[k].label,
+                                 key=f"one_step_scale_{mapping_version()}")
+        picked = st.multiselect(
+            "Its question columns, in the questionnaire's order (the first is item 1)",
+            columns, format_func=label_of, key=f"one_step_columns_{mapping_version()}")
+        use_them = st.form_submit_button("Use these columns as its items")
+    if use_them:
+        try:
+            with_items = with_scale_items(edited, scales[scale_key], picked)
+        except UserFacingError as error:
+            st.error(str(error), icon=":material/block:")
+        else:
+            keys = dict.fromkeys([*chosen_scales, scale_key,
+                                  *scales_in_rows(with_items, scales)])
+            updated = mapping_from_rows(with_items, mapping, {k: scales[k] for k in keys})
+            use_mapping(mapping_to_json(updated))
+            st.rerun()
+
 with st.expander("Define your own scale", icon=":material/add:"):
     with st.form("custom_scale"):
         c1, c2 = st.columns(2)
@@ -241,7 +292,39 @@ with st.expander("Define your own scale", icon=":material/add:"):
 
 # Who was coached: from the table as edited, so a newly chosen group column shows its
 # values at once.
-pending = mapping_from_rows(edited, mapping, {k: scales[k] for k in chosen_scales})
+scored = dict.fromkeys([*chosen_scales, *scales_in_rows(edited, scales)])
+pending = mapping_from_rows(edited, mapping, {k: scales[k] for k in scored})
+st.markdown("**Survey waves**")
+wave_rows = wave_value_rows(frames, pending)
+wide_rows = wide_wave_rows(pending)
+if len(files) > 1:
+    st.caption("One file per wave: the wave of each file is set above, next to the files.")
+elif pending.wide_waves or not pending.wave:
+    st.caption("A **wide** file has one row per participant and each wave's answers in its "
+               "own columns, named with a prefix (pre_, post_) or a suffix (_6m). Say which "
+               "prefix or suffix is which wave; the table above then lists each question "
+               "once. A long file (one row per participant and wave) needs its wave column "
+               "chosen above instead.")
+    wide_rows = st.data_editor(
+        wide_rows, key=f"wide_waves_{mapping_version()}", hide_index=True, width="stretch",
+        num_rows="dynamic",
+        column_config={"pattern": st.column_config.TextColumn(
+                           "Prefix or suffix in the column names", help="e.g. pre_ or _6m"),
+                       "wave": st.column_config.TextColumn("Wave", help="e.g. baseline")})
+if pending.wave and not wave_rows.empty:
+    st.caption(f"Each value of the wave column **{pending.wave}** and the wave it counts "
+               "as; give two values the same name to make them one wave (a REDCap "
+               "project's arms).")
+    wave_rows = st.data_editor(
+        wave_rows, key=f"wave_values_{mapping_version()}_{pending.wave}", hide_index=True,
+        width="stretch", disabled=["value", "rows"],
+        column_config={"value": st.column_config.TextColumn(f"Value in {pending.wave}"),
+                       "rows": st.column_config.NumberColumn("Rows"),
+                       "wave": st.column_config.TextColumn("Counts as wave")})
+elif pending.wave:
+    st.warning(f"The column **{pending.wave}** does not look like a wave column (too many "
+               "different values). Choose another column as the wave.", icon=":material/rule:")
+
 st.markdown("**Who was coached?**")
 group_rows = group_value_rows(frames, pending)
 everyone_coached = mapping.everyone_coached
@@ -276,10 +359,27 @@ else:
         help="Without a comparison group the results show change over time only, which "
              "does not isolate the program's effect.")
 
+follow_up_end = mapping.follow_up_end
+if st.session_state.get(state.ROSTER) is not None:
+    st.markdown("**Roster**")
+    chosen_end = st.date_input(
+        "Follow-up end: the last date exits were recorded", format="YYYY-MM-DD",
+        value=date.fromisoformat(mapping.follow_up_end) if mapping.follow_up_end else None,
+        key=f"follow_up_end_{mapping_version()}",
+        help="People still employed are followed up to this date. Needed when the roster "
+             "has no censor_date column; where it has one, this fills its blanks.")
+    follow_up_end = chosen_end.isoformat() if chosen_end else None
+
 if st.button("Apply this mapping", type="primary", icon=":material/check:",
-             key="apply_mapping"):
+             key="apply_mapping", disabled=bool(duplicates),
+             help="Fix the columns chosen twice first." if duplicates else None):
     new = with_group_values(pending, group_rows) if pending.group else pending
-    new = replace(new, everyone_coached=bool(everyone_coached and not new.group))
+    new = replace(new, everyone_coached=bool(everyone_coached and not new.group),
+                  follow_up_end=follow_up_end)
+    if len(files) == 1 and (pending.wide_waves or not pending.wave):
+        new = with_wide_waves(new, wide_rows)
+    if new.wave and not wave_rows.empty:
+        new = with_wave_names(new, wave_rows)
     use_mapping(mapping_to_json(new))
     st.rerun()
 

@@ -301,7 +301,12 @@ def _surveymonkey_layout(rows: list[list[str]]) -> ExportLayout | None:
         elif not option:
             columns.append("")  # an empty trailing column, not part of a question block
             continue
-        if _is_surveymonkey_metadata(name) or option in _SURVEYMONKEY_PLAIN_ANSWER:
+        # A question answered in one column keeps its own name: "Response" for a single
+        # choice, "Open-Ended Response" for a text box (a participant code, a comment).
+        alone = bool(name) and not (i + 1 < len(names) and not names[i + 1]
+                                    and _cell(second, i + 1))
+        if (_is_surveymonkey_metadata(name) or option in _SURVEYMONKEY_PLAIN_ANSWER
+                or (alone and option == "Open-Ended Response")):
             columns.append(question)
         else:
             columns.append(f"{question} - {option}")

@@ -24,6 +24,7 @@ from analysis.intake.mapping.model import (
 )
 from analysis.intake.waves import canonical_wave_name, parse_wave_label
 from analysis.intake.wide import blank_cells, wide_column_stem
+from analysis.model.errors import MappingError
 from analysis.model.schema import (
     ATTRIBUTE_COLUMNS,
     COACHED,
@@ -43,7 +44,7 @@ ROLES: dict[str, str] = {
 ITEM_PREFIX = "item: "
 SCORE_PREFIX = "score: "
 CUSTOM_PREFIX = "custom scale item: "
-COLUMNS = ("column", "use_as")
+COLUMNS = ("column", "question", "use_as")
 
 
 def item_option(item: str) -> str:
@@ -66,8 +67,36 @@ def use_as_options(scales: Mapping[str, Scale], custom_keys: Sequence[str] = ())
     ]
 
 
-def mapping_rows(mapping: ColumnMapping, columns: Sequence[str]) -> pd.DataFrame:
-    """One row per file column with what the mapping uses it as (``column``, ``use_as``)."""
+def mapping_columns(frames: Sequence[pd.DataFrame], mapping: ColumnMapping) -> list[str]:
+    """The columns the mapping table lists, in file order: the files' columns, or for a
+    wide file each column once without its wave prefix or suffix ("pre_mbi_ee_1" and
+    "post_mbi_ee_1" are the one column "mbi_ee_1")."""
+    names = dict.fromkeys(str(c) for f in frames for c in f.columns)
+    if not mapping.wide_waves:
+        return list(names)
+    stems: dict[str, None] = {}
+    for name in names:
+        found = wide_column_stem(name, mapping.wide_waves)
+        stems[name if found is None else found[1]] = None
+    return list(stems)
+
+
+def question_texts(frames: Sequence[pd.DataFrame], mapping: ColumnMapping) -> dict[str, str]:
+    """Column → the question text of the export's second header row (Qualtrics), keyed
+    like :func:`mapping_columns` (a wide file's stems)."""
+    texts: dict[str, str] = {}
+    for frame in frames:
+        for column, text in (frame.attrs.get("question_text") or {}).items():
+            found = (wide_column_stem(str(column), mapping.wide_waves)
+                     if mapping.wide_waves else None)
+            texts.setdefault(str(column) if found is None else found[1], str(text))
+    return texts
+
+
+def mapping_rows(mapping: ColumnMapping, columns: Sequence[str],
+                 questions: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per file column: the column, its question text (when the export has one)
+    and what the mapping uses it as (``column``, ``question``, ``use_as``)."""
     use: dict[str, str] = {}
     if mapping.participant_id:
         use[mapping.participant_id] = "participant code"
@@ -85,9 +114,46 @@ def mapping_rows(mapping: ColumnMapping, columns: Sequence[str]) -> pd.DataFrame
             use.setdefault(column, option)
         if scale.score_column and not scale.items:
             use.setdefault(scale.score_column, score_option(scale.scale))
+    questions = questions or {}
     return pd.DataFrame({"column": list(columns),
+                         "question": [questions.get(c, "") for c in columns],
                          "use_as": [use.get(c, NOT_USED) for c in columns]},
                         columns=list(COLUMNS))
+
+
+def duplicate_uses(rows: pd.DataFrame) -> dict[str, list[str]]:
+    """Choices made for more than one column ("item: mbi_ee_1" for Q1_1 and Q1_2): the
+    mapping can hold only one, so the table must not be applied until they are fixed.
+    Custom scale items are exempt (each is its own item)."""
+    chosen: dict[str, list[str]] = {}
+    for row in rows.itertuples():
+        use_as = str(row.use_as)
+        if use_as in (NOT_USED, "", "None", "nan") or use_as.startswith(CUSTOM_PREFIX):
+            continue
+        chosen.setdefault(use_as, []).append(str(row.column))
+    return {use_as: columns for use_as, columns in chosen.items() if len(columns) > 1}
+
+
+def with_scale_items(rows: pd.DataFrame, scale: Scale, columns: Sequence[str]) -> pd.DataFrame:
+    """The mapping table with ``columns`` used as the scale's items in order (the first
+    column as its first item...), in one step; their former uses and any other column
+    used as one of these items are cleared.
+
+    Raises
+    ------
+    MappingError : when the number of columns is not the scale's number of items.
+    """
+    if len(columns) != scale.n_items:
+        raise MappingError(
+            f"{scale.label} has {scale.n_items} items, but {len(columns)} column(s) were "
+            "chosen.",
+            f"Choose its {scale.n_items} question columns, in the questionnaire's order.")
+    items = {item_option(item) for item in scale.items}
+    updated = rows.copy()
+    updated.loc[updated["use_as"].isin(items), "use_as"] = NOT_USED
+    for column, item in zip(columns, scale.items, strict=True):
+        updated.loc[updated["column"] == column, "use_as"] = item_option(item)
+    return updated
 
 
 def mapping_from_rows(rows: pd.DataFrame, base: ColumnMapping,
@@ -136,6 +202,19 @@ def mapping_from_rows(rows: pd.DataFrame, base: ColumnMapping,
         scales=tuple(chosen),
         ignore=tuple(c for c in base.ignore if c not in used),
     )
+
+
+def scales_in_rows(rows: pd.DataFrame, scales: Mapping[str, Scale]) -> list[str]:
+    """The scales whose every item the table maps, leaving out a subscale when its whole
+    instrument is there (as :func:`~analysis.intake.mapping.suggest.suggest_mapping`
+    does), so items chosen in the table are scored without a second choice."""
+    items = {str(u).removeprefix(ITEM_PREFIX) for u in rows["use_as"]
+             if str(u).startswith(ITEM_PREFIX)}
+    complete = [key for key, scale in scales.items() if set(scale.items) <= items]
+    return [key for key in complete
+            if not any(scales[other].instrument == scales[key].instrument
+                       and set(scales[key].items) < set(scales[other].items)
+                       for other in complete)]
 
 
 def mapped_scale_keys(mapping: ColumnMapping) -> list[str]:
@@ -225,6 +304,69 @@ def with_group_values(mapping: ColumnMapping, rows: pd.DataFrame) -> ColumnMappi
     assigned = {str(r.value): GROUP_CHOICES[str(r.counts_as)] for r in rows.itertuples()
                 if str(r.counts_as) in GROUP_CHOICES}
     return replace(mapping, group_values=assigned)
+
+
+# ---------------------------------------------------------------------------
+# Waves: what each value of the wave column, or each wide-file pattern, is called
+# ---------------------------------------------------------------------------
+
+MAX_WAVE_ROWS = 24
+
+
+def wave_value_rows(frames: Sequence[pd.DataFrame], mapping: ColumnMapping) -> pd.DataFrame:
+    """One row per value of the wave column (``value``, ``rows``, ``wave``): the wave each
+    value is counted as, from the mapping's wave labels (REDCap's "6_month_arm_2" is
+    "6m"); values sharing a name are one wave. Empty without a wave column, or when the
+    column has more than :data:`MAX_WAVE_ROWS` values."""
+    empty = pd.DataFrame({"value": pd.Series(dtype=object), "rows": pd.Series(dtype=int),
+                          "wave": pd.Series(dtype=object)})
+    if not mapping.wave:
+        return empty
+    values = [f[mapping.wave] for f in frames if mapping.wave in f.columns]
+    if not values:
+        return empty
+    text = pd.concat(values, ignore_index=True).astype("string").str.strip()
+    counts = text[text.fillna("").ne("")].value_counts(sort=False)
+    if len(counts) > MAX_WAVE_ROWS:
+        return empty
+    labels = {str(k): str(v) for k, v in mapping.wave_labels.items()}
+    rows = pd.DataFrame({"value": counts.index.astype(str),
+                         "rows": counts.to_numpy().astype(int),
+                         "wave": [labels.get(v, v) for v in counts.index.astype(str)]})
+    order = {w: i for i, w in enumerate(mapping.wave_order)}
+    rows["_order"] = [order.get(w, len(order)) for w in rows["wave"]]
+    return rows.sort_values(["_order", "value"]).drop(columns="_order").reset_index(drop=True)
+
+
+def with_wave_names(mapping: ColumnMapping, rows: pd.DataFrame) -> ColumnMapping:
+    """The mapping with the wave names of the (edited) rows of :func:`wave_value_rows`:
+    a value renamed gets a wave label; a blank name keeps the value as its name."""
+    labels = {}
+    for row in rows.itertuples():
+        name = "" if pd.isna(row.wave) else str(row.wave).strip()
+        if name and name != str(row.value):
+            labels[str(row.value)] = name
+    kept_order = tuple(w for w in mapping.wave_order
+                       if w in {labels.get(str(v), str(v)) for v in rows["value"]})
+    return replace(mapping, wave_labels=labels, wave_order=kept_order)
+
+
+def wide_wave_rows(mapping: ColumnMapping) -> pd.DataFrame:
+    """The wide-file patterns as rows (``pattern``, ``wave``): "pre_" → "baseline"."""
+    return pd.DataFrame({"pattern": list(mapping.wide_waves.values()),
+                         "wave": list(mapping.wide_waves)}, columns=["pattern", "wave"])
+
+
+def with_wide_waves(mapping: ColumnMapping, rows: pd.DataFrame) -> ColumnMapping:
+    """The mapping with the (edited) wide-file patterns; rows without both a pattern and
+    a wave name are ignored. With patterns, the file has no wave column."""
+    waves = {}
+    for row in rows.itertuples():
+        pattern = "" if pd.isna(row.pattern) else str(row.pattern)
+        wave = "" if pd.isna(row.wave) else str(row.wave).strip()
+        if pattern.strip() and wave:
+            waves[wave] = pattern
+    return replace(mapping, wide_waves=waves, wave=None if waves else mapping.wave)
 
 
 def wave_from_file_name(name: str) -> str:

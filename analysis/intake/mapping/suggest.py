@@ -37,15 +37,17 @@ _ID_NAMES = (
     "participantid", "participantcode", "participant", "studyid", "studycode",
     "subjectid", "subjectcode", "respondentcode", "personcode", "anonid", "anonymousid",
     "anonymouscode", "pseudonym", "externalreference", "externaldatareference", "recordid",
-    "uniqueid", "code", "id",
+    "uniqueid", "code", "id", "pleaseenteryourparticipantcode", "yourparticipantcode",
+    "teilnehmercode", "teilnehmerid", "teilnehmer", "codeparticipant", "codigo",
 )
 _WAVE_NAMES = (
     "wave", "redcapeventname", "timepoint", "time", "surveywave", "surveyround", "round",
     "period", "phase", "visit", "occasion", "assessment", "event", "eventname",
 )
 _GROUP_NAMES = (
-    "group", "studygroup", "arm", "studyarm", "condition", "allocation", "treatmentgroup",
-    "interventiongroup", "coachinggroup", "comparisongroup", "coached", "coaching",
+    "group", "whichgroupareyouin", "studygroup", "arm", "studyarm", "condition",
+    "allocation", "treatmentgroup", "interventiongroup", "coachinggroup", "comparisongroup",
+    "coached", "coaching",
     "intervention", "treatment", "gruppe", "groupe", "grupo", "groep", "gruppo",
     REDCAP_ARM.replace("_", ""), "redcapdataaccessgroup", "dataaccessgroup",
 )
@@ -58,9 +60,11 @@ _ATTRIBUTE_NAMES: dict[str, tuple[str, ...]] = {
     MODALITY: ("modality", "coachingmodality", "coachingformat", "format", "coachingtype",
                "delivery", "deliverymode", "mode"),
     SITE: ("site", "sitename", "hospital", "facility", "location", "campus", "clinic",
-           "institution", "organisation", "organization", "practice"),
+           "institution", "organisation", "organization", "practice", "wheredoyouwork",
+           "standort", "klinik", "krankenhaus", "etablissement", "centro"),
     SPECIALTY: ("specialty", "speciality", "clinicalspecialty", "department", "dept",
-                "service", "division", "discipline"),
+                "service", "division", "discipline", "whatisyourspecialty",
+                "fachrichtung", "fachgebiet", "abteilung", "specialite", "especialidad"),
     ROLE: ("role", "jobrole", "position", "profession", "clinicianrole", "cliniciantype",
            "providertype"),
     CAREER_STAGE: ("careerstage", "careerphase", "careerlevel", "career", "stage",
@@ -311,6 +315,15 @@ def suggest_mapping(
     if not wide_waves:
         for column in _rank_by_name(columns, _WAVE_NAMES):
             if _looks_like_wave(view[column], by_name=True):
+                wave_column = column
+                break
+    if not wide_waves and wave_column is None and file_waves is None:
+        # Values that read as waves ("Baseline", "6 months") in a column not named like
+        # anything else, found before the participant code, which is unique per wave.
+        named = {c for names in (_GROUP_NAMES, *_ATTRIBUTE_NAMES.values())
+                 for c in _rank_by_name(columns, names)}
+        for column in columns:
+            if column not in named and _looks_like_wave(view[column], by_name=False):
                 wave_column = column
                 break
     waves = view[WAVE] if wide_waves else (view[wave_column] if wave_column else file_waves)

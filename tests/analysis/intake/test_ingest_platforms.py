@@ -191,7 +191,7 @@ SURVEYMONKEY_NAMES = [
     "First Name", "Last Name", "Custom Data 1", "What is your specialty?",
     "Which supports did you use? - Coaching", "Which supports did you use? - Peer group",
     "Which supports did you use? - Other (please specify)",
-    "Any comments? - Open-Ended Response",
+    "Any comments?",  # a one-column question keeps its own name
 ]  # fmt: skip
 
 
