@@ -14,6 +14,8 @@ from analysis.intake.instruments import all_scales
 from analysis.intake.mapping.editor import (
     GROUP_CHOICES,
     NOT_USED,
+    UNASSIGNED,
+    column_range,
     duplicate_uses,
     group_value_rows,
     mapped_scale_keys,
@@ -243,10 +245,20 @@ with st.expander("Choose a scale's items in one step", icon=":material/checklist
     with st.form(f"scale_items_{mapping_version()}"):
         scale_key = st.selectbox("Scale", list(scales), format_func=lambda k: scales[k].label,
                                  key=f"one_step_scale_{mapping_version()}")
-        picked = st.multiselect(
-            "Its question columns, in the questionnaire's order (the first is item 1)",
-            columns, format_func=label_of, key=f"one_step_columns_{mapping_version()}")
+        first_column, last_column = st.columns(2)
+        first = first_column.selectbox("Column of its first item", columns, index=None,
+                                       format_func=label_of, placeholder="Choose a column",
+                                       key=f"one_step_first_{mapping_version()}")
+        last = last_column.selectbox("Column of its last item", columns, index=None,
+                                     format_func=label_of, placeholder="Choose a column",
+                                     key=f"one_step_last_{mapping_version()}")
+        one_by_one = st.multiselect(
+            "Or, when its items are not side by side, each of its columns in the "
+            "questionnaire's order", columns, format_func=label_of,
+            key=f"one_step_columns_{mapping_version()}")
         use_them = st.form_submit_button("Use these columns as its items")
+    picked = (one_by_one if one_by_one
+              else column_range(columns, first, last) if first and last else [])
     if use_them:
         try:
             with_items = with_scale_items(edited, scales[scale_key], picked)
@@ -315,12 +327,11 @@ if pending.wave and not wave_rows.empty:
     st.caption(f"Each value of the wave column **{pending.wave}** and the wave it counts "
                "as; give two values the same name to make them one wave (a REDCap "
                "project's arms).")
-    wave_rows = st.data_editor(
-        wave_rows, key=f"wave_values_{mapping_version()}_{pending.wave}", hide_index=True,
-        width="stretch", disabled=["value", "rows"],
-        column_config={"value": st.column_config.TextColumn(f"Value in {pending.wave}"),
-                       "rows": st.column_config.NumberColumn("Rows"),
-                       "wave": st.column_config.TextColumn("Counts as wave")})
+    wave_columns = st.columns(min(len(wave_rows), 4))
+    for i, row in enumerate(wave_rows.itertuples()):
+        wave_rows.loc[i, "wave"] = wave_columns[i % len(wave_columns)].text_input(
+            f"{row.value} ({int(row.rows):,} rows)", value=str(row.wave),
+            key=f"wave_value_{mapping_version()}_{pending.wave}_{i}")
 elif pending.wave:
     st.warning(f"The column **{pending.wave}** does not look like a wave column (too many "
                "different values). Choose another column as the wave.", icon=":material/rule:")
@@ -332,16 +343,16 @@ if pending.group and not group_rows.empty:
     st.caption(f"Each value of the column **{pending.group}**, with its number of "
                "participants. Say which values are the coached group and which the "
                "comparison group; \"left out\" leaves those people out of every result.")
-    group_rows = st.data_editor(
-        group_rows, key=f"group_values_{mapping_version()}_{pending.group}",
-        hide_index=True, width="stretch", disabled=["value", "participants"],
-        column_config={
-            "value": st.column_config.TextColumn(f"Value in {pending.group}"),
-            "participants": st.column_config.NumberColumn("Participants"),
-            "counts_as": st.column_config.SelectboxColumn(
-                "Counts as", options=list(GROUP_CHOICES), required=False, width="medium"),
-        })
-    unassigned = int((group_rows["counts_as"].fillna("") == "").sum())
+    choices = [UNASSIGNED, *GROUP_CHOICES]
+    for i, row in enumerate(group_rows.itertuples()):
+        n = int(row.participants)
+        picked = st.radio(
+            f"**{row.value}** ({n:,} participant{'' if n == 1 else 's'})", choices,
+            index=choices.index(row.counts_as), horizontal=True,
+            format_func=lambda c: c or "not assigned yet",
+            key=f"group_value_{mapping_version()}_{pending.group}_{i}")
+        group_rows.loc[i, "counts_as"] = picked
+    unassigned = int((group_rows["counts_as"] == UNASSIGNED).sum())
     if unassigned:
         st.warning(f"{unassigned} value(s) are not assigned yet: choose coached, comparison "
                    "or left out for each, then apply.", icon=":material/rule:")

@@ -65,13 +65,20 @@ def test_redcap_arms_are_listed_with_their_participants_for_the_user_to_assign()
     assert any("Who was coached?" in m.value for m in at.markdown)
     assert any("not assigned yet" in w.value for w in at.warning)
     assert not any(s.value.startswith("**Ready.**") for s in at.success)
-    groups = next(frame.value for frame in at.dataframe
-                  if "participants" in frame.value.columns)
     expected = (pd.read_csv(SAMPLE / "responses_long.csv")
                 .drop_duplicates("participant_id")["group"].value_counts())
-    assert dict(zip(groups["value"], groups["participants"], strict=True)) == {
-        "Arm 1": expected["coached"], "Arm 2": expected["comparison"]}
-    assert set(groups["counts_as"].fillna("")) == {""}
+    labels = [r.label for r in at.radio if r.key and r.key.startswith("group_value_")]
+    assert sorted(labels) == [f"**Arm 1** ({expected['coached']} participants)",
+                              f"**Arm 2** ({expected['comparison']} participants)"]
+    assert {r.value for r in at.radio if (r.key or "").startswith("group_value_")} == {""}
+
+    for radio in at.radio:
+        if (radio.key or "").startswith("group_value_"):
+            radio.set_value("coached" if "Arm 1" in radio.label else "comparison")
+    at.run()
+    at.button(key="apply_mapping").click().run()
+    assert any(s.value.startswith("**Ready.**") for s in at.success), [
+        e.value for e in at.error]
 
 
 def test_a_file_without_a_group_column_asks_whether_everyone_was_coached():

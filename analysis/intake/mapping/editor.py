@@ -22,9 +22,9 @@ from analysis.intake.mapping.model import (
     ScaleMapping,
     group_lookup,
 )
-from analysis.intake.waves import canonical_wave_name, parse_wave_label
+from analysis.intake.waves import canonical_wave_name, order_waves, parse_wave_label
 from analysis.intake.wide import blank_cells, wide_column_stem
-from analysis.model.errors import MappingError
+from analysis.model.errors import MappingError, UserFacingError
 from analysis.model.schema import (
     ATTRIBUTE_COLUMNS,
     COACHED,
@@ -132,6 +132,15 @@ def duplicate_uses(rows: pd.DataFrame) -> dict[str, list[str]]:
             continue
         chosen.setdefault(use_as, []).append(str(row.column))
     return {use_as: columns for use_as, columns in chosen.items() if len(columns) > 1}
+
+
+def column_range(columns: Sequence[str], first: str, last: str) -> list[str]:
+    """The columns from ``first`` to ``last`` inclusive, in file order (a questionnaire's
+    items usually sit side by side: Q1_1 ... Q1_9)."""
+    start, end = list(columns).index(first), list(columns).index(last)
+    if end < start:
+        start, end = end, start
+    return list(columns)[start:end + 1]
 
 
 def with_scale_items(rows: pd.DataFrame, scale: Scale, columns: Sequence[str]) -> pd.DataFrame:
@@ -333,7 +342,11 @@ def wave_value_rows(frames: Sequence[pd.DataFrame], mapping: ColumnMapping) -> p
     rows = pd.DataFrame({"value": counts.index.astype(str),
                          "rows": counts.to_numpy().astype(int),
                          "wave": [labels.get(v, v) for v in counts.index.astype(str)]})
-    order = {w: i for i, w in enumerate(mapping.wave_order)}
+    try:
+        ordered = order_waves(rows["wave"].unique(), mapping.wave_order)
+    except UserFacingError:  # waves that cannot be put in order yet: as they come
+        ordered = list(dict.fromkeys(rows["wave"]))
+    order = {w: i for i, w in enumerate(ordered)}
     rows["_order"] = [order.get(w, len(order)) for w in rows["wave"]]
     return rows.sort_values(["_order", "value"]).drop(columns="_order").reset_index(drop=True)
 
