@@ -135,7 +135,7 @@ BY_NAME = [
     ("SSN", "ssn"), ("Social Security Number", "ssn"),
     ("MRN", "record_number"), ("Medical record number", "record_number"),
     ("Health plan ID", "record_number"), ("Account number", "record_number"),
-    ("NPI", "record_number"), ("employee_id", "record_number"),
+    ("NPI", "npi"), ("employee_id", "record_number"),
     ("IPAddress", "ip_address"), ("IP Address", "ip_address"),
     ("URL", "url"), ("Website", "url"),
     ("Device ID", "device_id"), ("Serial number", "device_id"),
