@@ -194,7 +194,7 @@ def _is_record(values: pd.Series) -> pd.Series:
 _CHECKS: tuple[_Check, ...] = (
     _Check("ssn", patterns.is_formatted_ssn, 0.0, on_participant_ids=True),
     _Check("email", patterns.is_email, 0.0, on_participant_ids=True, needs_digits=False),
-    _Check("ip_address", patterns.is_ip_address, 0.0),
+    _Check("ip_address", patterns.is_ip_address, 0.0, needs_digits=False),
     _Check("url", patterns.is_url, 0.0, needs_digits=False),
     _Check("device_id", patterns.is_mac_address, 0.0, needs_digits=False),
     _Check("geolocation", patterns.is_lat_long, 0.0),

@@ -14,7 +14,7 @@ A value is read as a person's name when its words fit how names are written:
 Case never matters: the lists are upper case and every value is compared upper-cased.
 The lists are the 1990 census first names (5,163) and the 2000 census surnames held by
 at least 500 people (41,202; 90 % of the population); see
-``data/build_census_names.py`` for how the compact file is made.
+``tools/build_census_names.py`` for how the compact file is made.
 """
 
 from __future__ import annotations

