@@ -8,6 +8,25 @@
 * ``COACHING_EVAL_MAX_UPLOAD_MB``: largest file accepted (default 200).
 * ``COACHING_EVAL_MAX_ROWS``: most data rows accepted in one file (default 2,000,000).
 * ``COACHING_EVAL_MAX_COLUMNS``: most columns accepted in one file (default 2,000).
+* ``COACHING_EVAL_MAX_CELLS``: most cells (rows x columns) in one upload (default
+  40,000,000: a million responses of 40 columns). Counted before the rows are parsed,
+  from the header width and the line count of a text file, so an oversized file costs
+  milliseconds.
+* ``COACHING_EVAL_MAX_WORKBOOK_CELLS``: most cells in one Excel sheet (default
+  2,000,000: 20,000 responses of 100 columns). A workbook cell costs far more to
+  unpack than a CSV cell; survey platforms export larger data as CSV. The cells are
+  counted in the sheet's XML before any is parsed, so a forged dimension does not help.
+* ``COACHING_EVAL_READ_SECONDS``: time budget for reading one file (default 120). The
+  reader checks it between stages and every few thousand workbook rows, and refuses
+  the file when it is spent.
+* ``COACHING_EVAL_READ_MEMORY_MB``: memory bound for reading one file (default 2,048).
+  The reader estimates the memory a file needs from its cell count before parsing it
+  (about 100 bytes per text cell once in pandas) and refuses files over the bound.
+* ``COACHING_EVAL_HEAVY_CELLS``: files with more cells than this (default 1,000,000)
+  are read one at a time per server, so one large upload cannot starve other users'
+  sessions; a second large file waits up to ``COACHING_EVAL_HEAVY_WAIT_SECONDS``
+  (default 20) and is then refused with "another large file is being read, try again
+  in a moment". Smaller files never wait.
 
 The upload default matches Streamlit's own ``server.maxUploadSize`` (200 MB).
 """
@@ -30,6 +49,12 @@ class Limits:
     max_upload_bytes: int
     max_rows: int
     max_columns: int
+    max_cells: int = 40_000_000
+    max_workbook_cells: int = 2_000_000
+    read_seconds: int = 120
+    read_memory_bytes: int = 2048 * 1024 * 1024
+    heavy_cells: int = 1_000_000
+    heavy_wait_seconds: int = 20
 
 
 def _int_from_env(name: str, default: int, minimum: int = 1) -> int:
@@ -79,6 +104,12 @@ def limits() -> Limits:
         max_upload_bytes=_int_from_env("COACHING_EVAL_MAX_UPLOAD_MB", 200) * 1024 * 1024,
         max_rows=_int_from_env("COACHING_EVAL_MAX_ROWS", 2_000_000),
         max_columns=_int_from_env("COACHING_EVAL_MAX_COLUMNS", 2_000),
+        max_cells=_int_from_env("COACHING_EVAL_MAX_CELLS", 40_000_000),
+        max_workbook_cells=_int_from_env("COACHING_EVAL_MAX_WORKBOOK_CELLS", 2_000_000),
+        read_seconds=_int_from_env("COACHING_EVAL_READ_SECONDS", 120),
+        read_memory_bytes=_int_from_env("COACHING_EVAL_READ_MEMORY_MB", 2048) * 1024 * 1024,
+        heavy_cells=_int_from_env("COACHING_EVAL_HEAVY_CELLS", 1_000_000),
+        heavy_wait_seconds=_int_from_env("COACHING_EVAL_HEAVY_WAIT_SECONDS", 20, minimum=0),
     )
 
 

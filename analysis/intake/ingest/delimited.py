@@ -19,7 +19,9 @@ import pandas as pd
 from analysis.intake.ingest.columns import ZERO_PADDED, RawTable
 from analysis.intake.ingest.guards import (
     RESAVE_FIX,
+    one_heavy_read,
     refuse_header_only,
+    refuse_too_many_cells,
     refuse_too_many_columns,
     refuse_too_many_rows,
 )
@@ -68,6 +70,9 @@ def read_text_table(raw: bytes, name: str) -> RawTable:
     header_width = max(len(layout.columns), *(len(row) for row in head[: layout.header_rows]))
     # Read at least as wide as the first data row: pandas would silently cut it otherwise.
     width = max(header_width, *(len(row) for row in head))
+    # Work, not bytes: the cells this file would become, known before it is parsed.
+    cells = width * (text.count("\n") + 1)
+    refuse_too_many_cells(cells, name)
     max_rows = limits().max_rows
     options: dict[str, object] = {
         "sep": delimiter,
@@ -85,12 +90,13 @@ def read_text_table(raw: bytes, name: str) -> RawTable:
     }
     options["dtype"] = _zero_padded_columns(text, options)
     try:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(io.StringIO(text), **options)
-        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-            frame = _read_wider(exc, text, options, name, layout.header_rows)
+        with one_heavy_read(cells, name):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error", pd.errors.ParserWarning)
+                    frame = pd.read_csv(io.StringIO(text), **options)
+            except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+                frame = _read_wider(exc, text, options, name, layout.header_rows)
     except (ValueError, OverflowError, csv.Error) as exc:
         raise IngestError(f'"{name}" could not be read as a table ({exc}).', RESAVE_FIX) from exc
     frame = _without_values_beyond_header(frame, header_width, layout.header_rows, name)

@@ -7,7 +7,12 @@ message that says what the file is and what to upload instead.
 
 from __future__ import annotations
 
+import threading
+import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -165,3 +170,86 @@ def refuse_huge_cells(frame: pd.DataFrame, name: str) -> None:
                 "Remove or shorten that cell (it is unlikely to be a survey answer) and "
                 "upload again.",
             )
+
+
+# ------------------------------------------------------------------ work, not bytes
+
+# What one cell costs once it is a pandas object column: the Python string (about 50
+# bytes for a short answer), its pointer, and the copies made while typing columns.
+BYTES_PER_CELL = 100
+_HEAVY_READS = threading.BoundedSemaphore(1)
+
+
+def refuse_too_many_cells(cells: int, name: str, *, workbook: bool = False) -> None:
+    """Refuse a file whose cell count (known before parsing) is over the limits.
+
+    The cap is the deployment's cell limit (the workbook cap for an Excel sheet) and
+    whatever fits the memory bound at :data:`BYTES_PER_CELL`.
+    """
+    settings = limits()
+    cap = settings.max_workbook_cells if workbook else settings.max_cells
+    if cells > cap:
+        kind = "sheet" if workbook else "file"
+        raise IngestError(
+            f'"{name}" has {cells:,} cells or more (rows x columns), over this deployment\'s '
+            f"limit of {cap:,} for one {kind}; it was not read.",
+            "Remove columns you do not need (free text, timings, metadata), split the file "
+            "by wave or site"
+            + (", or save it as CSV UTF-8, which can hold more" if workbook else "")
+            + ", and upload again.",
+        )
+    needed = cells * BYTES_PER_CELL
+    if needed > settings.read_memory_bytes:
+        raise IngestError(
+            f'"{name}" would need about {megabytes(needed)} of memory to read '
+            f"({cells:,} cells), over this deployment's bound of "
+            f"{megabytes(settings.read_memory_bytes)}; it was not read.",
+            "Remove columns you do not need or split the file, and upload the parts.",
+        )
+
+
+@dataclass
+class ReadBudget:
+    """The time budget for reading one file, checked between stages of the work."""
+
+    name: str
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def start(cls, name: str) -> ReadBudget:
+        return cls(name, float(limits().read_seconds))
+
+    def check(self) -> None:
+        """Refuse the file when its time budget is spent."""
+        if time.monotonic() - self.started > self.seconds:
+            raise IngestError(
+                f'Reading "{self.name}" took longer than this deployment\'s limit of '
+                f"{self.seconds:,.0f} seconds, so it was stopped.",
+                "Remove columns you do not need or split the file, and upload the parts; "
+                "a CSV file reads much faster than an Excel workbook.",
+            )
+
+
+@contextmanager
+def one_heavy_read(cells: int, name: str) -> Iterator[None]:
+    """Let only one large file be parsed at a time in this server process.
+
+    A file with more than ``heavy_cells`` cells waits for the one being read (up to
+    ``heavy_wait_seconds``) and is then refused with a message to try again; smaller
+    files never wait, so other people's pages keep working while a large file is read.
+    """
+    settings = limits()
+    if cells <= settings.heavy_cells:
+        yield
+        return
+    if not _HEAVY_READS.acquire(timeout=settings.heavy_wait_seconds):
+        raise IngestError(
+            f'Another large file is being read on this server, so "{name}" '
+            f"({cells:,} cells) could not be read now.",
+            "Try again in a moment.",
+        )
+    try:
+        yield
+    finally:
+        _HEAVY_READS.release()

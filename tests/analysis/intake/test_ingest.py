@@ -271,7 +271,10 @@ def _with_cached_value(raw: bytes, formula: str, value: str) -> bytes:
             if item.filename.startswith("xl/worksheets/"):
                 text = data.decode()
                 assert formula in text
-                data = text.replace(formula, formula + value).encode()
+                # openpyxl writes an empty <v></v> after a formula: fill it, as Excel does
+                empty = formula + "<v></v>"
+                data = (text.replace(empty, formula + value) if empty in text
+                        else text.replace(formula, formula + value)).encode()
             target.writestr(item, data)
     return out.getvalue()
 
