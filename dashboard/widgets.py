@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis.model.config import min_cell_floor
 from analysis.model.disclosure import SUPPRESSED_COLUMN
+from analysis.model.markup import safe_figure
 from analysis.model.schema import NO_COMPARISON_CAVEAT, Outcome
 from analysis.present.exports.safety import export_ready
 from analysis.present.overview import outcome_of
@@ -134,7 +135,7 @@ def people_table(table: pd.DataFrame, columns: dict[str, tuple[str, str]], k: in
 
 def chart(figure, caption: str = "", key: str | None = None) -> None:
     """A plotly chart at full width with its caption (n, interval and method)."""
-    st.plotly_chart(figure, width="stretch", key=key,
+    st.plotly_chart(safe_figure(figure), width="stretch", key=key,
                     config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
     if caption:
         st.caption(caption)

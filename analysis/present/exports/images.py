@@ -4,6 +4,8 @@ plotly draws them through kaleido, which drives a Chromium-family browser alread
 machine (kaleido finds it on the PATH; ``BROWSER_PATH`` names another). The first image
 starts a browser for the whole process (a few seconds); later ones take a fraction of a
 second. Without a browser the export fails with an :class:`ExportError` that says so.
+Every figure is drawn through :func:`analysis.model.markup.safe_figure`, so a user's
+label cannot add a link or a style to an exported chart.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from analysis.model.errors import ExportError
+from analysis.model.markup import safe_figure
 
 WIDTH = 1000
 """Width in CSS pixels the charts are laid out at (a slide or a page's text width)."""
@@ -63,7 +66,8 @@ def figure_image(figure: go.Figure, format: str = "png", *, width: int = WIDTH,
         with warnings.catch_warnings():
             # plotly notes that per-call browser options are ignored by the shared server.
             warnings.filterwarnings("ignore", message="The kopts argument", category=UserWarning)
-            return pio.to_image(figure, format=format, width=width, height=height, scale=scale)
+            return pio.to_image(safe_figure(figure), format=format, width=width, height=height,
+                                scale=scale)
     except (RuntimeError, ValueError, OSError) as error:
         raise ExportError(f"A chart could not be drawn as an image ({error}).",
                           "Try again; if it persists, check that Chromium starts on this "
