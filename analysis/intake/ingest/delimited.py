@@ -29,6 +29,7 @@ from analysis.intake.ingest.platforms import CSV, HEAD_ROWS, recognise_layout
 from analysis.intake.ingest.text import DELIMITER_NAMES, decode_text, sniff_delimiter
 from analysis.model.config import limits
 from analysis.model.errors import IngestError
+from analysis.model.findings import Finding
 
 # Cell texts read as missing. "None" is deliberately absent: it is a survey answer.
 MISSING_TOKENS: tuple[str, ...] = (
@@ -49,12 +50,38 @@ RAGGED_ROWS_SHOWN = 10
 ZERO_PADDING_SAMPLE_ROWS = 1000
 
 _BLANK_LINES = re.compile(r"\A(?:[ \t]*\r?\n)+")
+_BARE_CR = re.compile(r"\r(?!\n)")
 _RAGGED_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields?, saw (\d+)")
+
+
+def _keep_bare_carriage_returns(text: str, name: str) -> tuple[str, list[Finding]]:
+    """Line feeds end rows; a carriage return without one stays inside its cell.
+
+    In a file whose rows end with LF or CRLF, a lone CR is a line break typed inside an
+    answer (pasted from an old Mac program or a web form). Read as a row end it would
+    cut the row in two and shift every later column, so rows are made to end at LF
+    only (CRLF becomes LF first) and the CR is kept as part of the answer.
+    """
+    if "\r" not in text or "\n" not in text:
+        return text, []  # no CR at all, or CR-only line ends (the CR ends rows)
+    bare = len(_BARE_CR.findall(text))
+    if not bare:
+        return text, []
+    finding = Finding(
+        "info",
+        "carriage_returns_in_cells",
+        name,
+        f"{bare:,} carriage return(s) without a line feed were found inside answers; they "
+        "were kept as line breaks within those answers, not read as new rows.",
+        "",
+    )
+    return text.replace("\r\n", "\n"), [finding]
 
 
 def read_text_table(raw: bytes, name: str) -> RawTable:
     decoded = decode_text(raw, name)
-    text = _BLANK_LINES.sub("", decoded.text)
+    text, line_findings = _keep_bare_carriage_returns(decoded.text, name)
+    text = _BLANK_LINES.sub("", text)
     if not text.strip():
         raise IngestError(
             f'"{name}" is empty.',
@@ -88,6 +115,8 @@ def read_text_table(raw: bytes, name: str) -> RawTable:
         "engine": "c",
         "low_memory": False,
     }
+    if line_findings:
+        options["lineterminator"] = "\n"
     options["dtype"] = _zero_padded_columns(text, options)
     try:
         with one_heavy_read(cells, name):
@@ -102,7 +131,8 @@ def read_text_table(raw: bytes, name: str) -> RawTable:
     frame = _without_values_beyond_header(frame, header_width, layout.header_rows, name)
     refuse_too_many_rows(len(frame), max_rows, name)
     details = {"encoding": decoded.encoding, "delimiter": DELIMITER_NAMES[delimiter]}
-    return RawTable(layout, frame, list(decoded.findings), details, delimiter, len(text))
+    findings = [*decoded.findings, *line_findings]
+    return RawTable(layout, frame, findings, details, delimiter, len(text))
 
 
 def _zero_padded_columns(text: str, options: dict[str, object]) -> dict[int, type]:
