@@ -86,10 +86,19 @@ def _fix_for(identifier: IdentifierColumn) -> str:
             "each person answered, and dates more precise than the year are identifiers "
             "under HIPAA Safe Harbor."
         )
-    return (
+    fix = (
         f'Drop the column "{column}" before analysis: the analysis never needs it, and '
         f"HIPAA Safe Harbor lists {IDENTIFIER_KINDS[identifier.kind]} as direct identifiers."
     )
+    if identifier.kind == "name":
+        return (
+            f'If "{column}" is a category the analysis uses (a site, team or coach), replace '
+            'each person\'s name in it with a neutral label in the file ("Site A", "Coach 2") '
+            f'and upload again; otherwise drop the column "{column}". HIPAA Safe Harbor lists '
+            "people's names as direct identifiers, and a name used as a category would reach "
+            "filters, tables and downloads."
+        )
+    return fix
 
 
 def identifier_findings(identifiers: Sequence[IdentifierColumn]) -> list[Finding]:

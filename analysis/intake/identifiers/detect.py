@@ -245,9 +245,9 @@ def _zip_match(values: _Values) -> _Match | None:
     five = sample[zips]
     if len(five) < 3 or len(five) < 0.8 * checked:
         return None
-    # Amounts (salaries, costs) typed as whole numbers end in 0 far more often than
-    # ZIP codes do (about one in ten).
-    if five.str.endswith("0").mean() > 0.3:
+    # Amounts (salaries, costs) typed as whole numbers are round: they end in 00 far more
+    # often than ZIP codes do (about one in a hundred).
+    if five.str.endswith("00").mean() > 0.3:
         return None
     return _Match("street_address", len(five), checked, f"{len(five):,} of the {checked:,} "
                   "different values checked look like ZIP codes")

@@ -202,3 +202,37 @@ def test_identifiers_in_random_formats_are_found_in_ordinary_survey_files(case):
     found = {i.column: i.kind for i in found}
     assert header in found, (kind, frame[header].head(3).tolist())
     assert set(found) == {header}
+
+
+def test_every_upload_the_issue_found_accepted_is_now_blocked():
+    # Issue 14's list: names under neutral headers and in any case, numbers typed as
+    # numbers, identifiers inside text, ZIP codes, birth dates in four formats, and a
+    # person's name as a site.
+    n = 20
+    frame = pd.DataFrame(
+        {
+            "participant_id": [f"P{i:04d}" for i in range(n)],
+            "Buddy": ["Jane Smith", "Robert Brown", "Maria Garcia", "David Lee"] * 5,
+            "Attending": ["Dr. Patel", "Dr. Nguyen", "Dr. Miller", "Dr. Patel"] * 5,
+            "Nombre": ["Lucia", "Carlos", "Ana", "Jorge"] * 5,
+            "Team": ["susan clark", "MICHAEL WHITE", "karen", "Karen"] * 5,
+            "Respondent": ["JENNIFER", "thomas", "Linda", "Mark"] * 5,
+            "npi": [1234567893, 1245319599, 1679576722, 1234567893] * 5,
+            "q2": [123456780 + 1111 * i for i in range(n)],
+            "q3": [2025550100 + 37 * i for i in range(n)],
+            "q4": [f"A{1000013 + 7 * i}" for i in range(n)],
+            "q5": ["fine"] * (n - 1) + ["email me at jo@example.org"],
+            "q6": ["ok"] * (n - 1) + ["from 10.0.0.12 at work"],
+            "q7": [f"555-201-{1000 + i} x{i + 1}" for i in range(n)],
+            "q8": [94110, 10027, 60614, 77030, 30309] * 4,
+            "q9": ["1980/05/17", "1975/11/02"] * 10,
+            "q10": [19800517, 19751102] * 10,
+            "q11": ["17-May-1980", "02-Nov-1975"] * 10,
+            "q12": ["May 1980", "Nov 1975"] * 10,
+            "site": ["North Campus", "South Clinic", "Dr Jane Smith", "North Campus"] * 5,
+            "mbi_ee_1": [i % 7 for i in range(n)],
+            "wave": ["baseline", "12m"] * 10,
+        }
+    )
+    found = {i.column for i in find_identifiers(frame, participant_id_column="participant_id")}
+    assert found == set(frame.columns) - {"participant_id", "mbi_ee_1", "wave"}
