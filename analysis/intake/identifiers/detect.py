@@ -132,11 +132,19 @@ def _evenly(n: int) -> np.ndarray:
 
 def _column_values(column: pd.Series) -> _Values | None:
     """The values to check, or None for a column with nothing checkable (booleans,
-    non-integral measurements such as scores)."""
+    non-integral measurements such as scores).
+
+    The different values are counted once; a column with more of them than
+    :data:`MAX_VALUES_CHECKED` is sampled evenly *before* any value is converted to
+    text, so a million-code column costs one ``value_counts``.
+    """
     dtype = column.dtype
     if pd.api.types.is_bool_dtype(dtype):
         return None
     counts = column.value_counts(dropna=True, sort=False)
+    n_distinct, n_nonblank = len(counts), int(counts.sum())
+    if n_distinct > MAX_VALUES_CHECKED:
+        counts = counts.iloc[_evenly(n_distinct)]
     numeric = pd.api.types.is_numeric_dtype(dtype)
     if numeric:
         values = counts.index.to_numpy(dtype="float64", na_value=np.nan)
@@ -152,18 +160,16 @@ def _column_values(column: pd.Series) -> _Values | None:
         text = pd.Series([_as_text(v) for v in counts.index], dtype=object).str.strip()
         frequency = counts.to_numpy()
         keep = text.ne("").to_numpy()
+        n_distinct -= int((~keep).sum())
         text, frequency = text[keep], frequency[keep]
         # Different spellings can strip to the same text: count them together.
         merged = pd.Series(frequency, index=text.to_numpy()).groupby(level=0, sort=False).sum()
+        n_distinct -= len(text) - len(merged)
         text = pd.Series(merged.index.astype(str), dtype=object)
         frequency = merged.to_numpy()
-    text = text.reset_index(drop=True)
-    n_distinct, n_nonblank = len(text), int(frequency.sum())
-    rows = pd.Series(frequency)
-    if n_distinct > MAX_VALUES_CHECKED:
-        positions = _evenly(n_distinct)
-        text, rows = text.iloc[positions].reset_index(drop=True), rows.iloc[positions]
-    return _Values(text, rows.reset_index(drop=True), n_distinct, n_nonblank, numeric)
+    n_nonblank = min(n_nonblank, n_nonblank - int(counts.sum()) + int(frequency.sum()))
+    return _Values(text.reset_index(drop=True), pd.Series(frequency), n_distinct, n_nonblank,
+                   numeric)  # fmt: skip
 
 
 @dataclass(frozen=True)
