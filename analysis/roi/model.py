@@ -18,6 +18,7 @@ the headline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -45,11 +46,19 @@ CROSS_CHECK_NOTE = (
 ArrayLike = float | npt.NDArray[np.float64]
 
 
+_HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=[\d$])")
+
+
+def minus_signs(text: str) -> str:
+    """Negative numbers with the typographic minus (−), never a hyphen: "−1.4", "−$12,000"."""
+    return _HYPHEN_MINUS.sub("\u2212", text)
+
+
 def format_money(amount: float | None) -> str:
-    """Dollars for people: ``$1,234,567``; negative amounts as ``-$12,000``; NA as "n/a"."""
+    """Dollars for people: ``$1,234,567``; negative amounts as ``−$12,000``; NA as "n/a"."""
     if amount is None or not np.isfinite(amount):
         return "n/a"
-    sign = "-" if amount < 0 else ""
+    sign = "\u2212" if amount < 0 else ""
     return f"{sign}${abs(amount):,.0f}"
 
 
@@ -587,6 +596,7 @@ def roi_headline(scenario: Scenario) -> RoiHeadline:
         net_benefit=_na(r.net_benefit), roi_pct=roi, benefit_cost_ratio=_na(r.benefit_cost_ratio),
         payback_months=payback, break_even_departures=break_even, departures_avoided=departures,
         departures_interval=interval, effect_ci_includes_zero=includes_zero,
-        burnout_cost_cross_check=cross, readings=tuple(readings), caveats=tuple(caveats),
+        burnout_cost_cross_check=cross, readings=tuple(minus_signs(r) for r in readings),
+        caveats=tuple(caveats),
         intangibles=scenario.intangibles,
     )

@@ -25,6 +25,7 @@ from analysis.roi.model import (
     BURNOUT_PRE_KEY,
     RETENTION_DIFFERENCE_KEY,
     format_money,
+    minus_signs,
     roi_arrays,
 )
 from analysis.roi.scenario import Assumption, Scenario, is_default
@@ -255,7 +256,7 @@ def _readings(summary: pd.DataFrame, n_draws: int, effect_source: str) -> tuple[
         f"{dep['p95']:.1f})."
     )
     lines.append(f"The effect was {effect_source}.")
-    return tuple(lines)
+    return tuple(minus_signs(line) for line in lines)
 
 
 # --------------------------------------------------------------------------------- tornado

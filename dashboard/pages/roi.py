@@ -10,7 +10,7 @@ import streamlit as st
 from analysis.model.errors import ScenarioError
 from analysis.present import figures
 from analysis.present.formatting import money, percent
-from analysis.present.overview import roi_percent, roi_statement
+from analysis.present.overview import roi_statement
 from analysis.roi.model import format_people
 from analysis.roi.scenario import (
     BENEFIT_VIEWS,
@@ -122,22 +122,20 @@ if statement is not None and statement.defaults:
     st.warning(f"**Placeholder costs.** {statement.defaults_note}", icon=":material/edit_note:")
 elif statement is not None:
     st.success(statement.defaults_note, icon=":material/check:")
-cards = st.columns(5)
-cards[0].metric("ROI (median)", statement.value if statement else "–",
-                border=True, help=statement.sentence if statement else None)
-cards[1].metric("ROI, 90 % interval",
-                f"{roi_percent(statement.p05)} to {roi_percent(statement.p95)}"
-                if statement else "–", border=True,
-                help="5th to 95th percentile of the simulated ROI.")
-cards[2].metric("ROI (point estimate)", statement.point_text if statement else "–",
+cards = st.columns(4)
+cards[0].metric("ROI (median)", statement.value if statement else "–", border=True,
+                help=statement.definition.capitalize() if statement else None)
+cards[1].metric("ROI (point estimate)", statement.point_text if statement else "–",
                 border=True, help="(benefit − cost) / cost × 100 at the base values, with no "
-                                  "uncertainty; the headline is the median above.")
-cards[3].metric("P(ROI > 0)", percent(statement.prob_positive) if statement else "–",
+                                  "uncertainty; the headline is the median beside it.")
+cards[2].metric("P(ROI > 0)", percent(statement.prob_positive) if statement else "–",
                 border=True,
                 help=f"Share of {roi.monte_carlo.n_draws:,} simulations in which the "
                      "program returned more than it cost.")
-cards[4].metric("Total cost", money(headline.costs), border=True,
+cards[3].metric("Total cost", money(headline.costs), border=True,
                 help="Fully loaded costs over the horizon (Phillips ROI Methodology).")
+if statement is not None:
+    st.markdown(f"**{statement.sentence}**")
 if headline.break_even_departures is not None:
     st.info(f"**Break-even:** the program pays for itself if it prevents "
             f"{format_people(headline.break_even_departures)} departures "

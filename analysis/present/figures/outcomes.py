@@ -297,7 +297,8 @@ def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int) -> go.Figure:
         n_text = [f"n = {int(n):,}" if n is not pd.NA and not mine[SUPPRESSED_COLUMN].iloc[i]
                   else f"n < {k}" for i, n in enumerate(mine["n"])]
         fig.add_trace(go.Scatter(
-            x=mine[WAVE].astype(str), y=mean, mode="lines+markers", name=group,
+            x=mine[WAVE].astype(str), y=mean, mode="lines+markers",
+            name=f"{group} ({n_text[0]} at {mine[WAVE].iloc[0]})",
             line={"color": group_colour(group), "width": 2.5,
                   "dash": "solid" if group == COACHED else "dash"},
             marker={"size": 9, "symbol": "circle" if group == COACHED else "square"},

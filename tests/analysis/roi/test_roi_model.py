@@ -19,6 +19,7 @@ from analysis.roi.model import (
     attributable_turnover,
     benefits,
     format_money,
+    minus_signs,
     roi_headline,
     total_costs,
 )
@@ -264,7 +265,7 @@ def test_modelled_view_without_burnout_is_a_scenario_error():
 
 def test_format_money():
     assert format_money(1_234_567.4) == "$1,234,567"
-    assert format_money(-12_000) == "-$12,000"
+    assert format_money(-12_000) == "\u2212$12,000"
     assert format_money(None) == "n/a"
     assert format_money(float("nan")) == "n/a"
 
@@ -359,3 +360,12 @@ def test_retention_read_at_another_horizon_is_flagged():
     assert any("read at 24 months" in c and "over 12 months" in c for c in headline.caveats)
     assert not any("read at" in c for c in roi_headline(
         hand_worked(retention_horizon_months=12)).caveats)
+
+
+def test_readings_write_negative_numbers_with_the_minus_sign_not_a_hyphen():
+    scenario = scenario_from_dict({"participants": 150, "benefits": {
+        "retention_difference": 0.04, "retention_difference_ci": [-0.014, 0.094]}})
+    text = " ".join(roi_headline(scenario).readings)
+    assert "−1.4" in text and "-1.4" not in text
+    assert minus_signs("from -2.03 to 14.0, net -$5 in 2023-24") == \
+        "from −2.03 to 14.0, net −$5 in 2023-24"

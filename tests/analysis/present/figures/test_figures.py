@@ -107,6 +107,9 @@ def test_prevalence_bars_carry_their_n_and_interval(summary):
 def test_trend_and_comparison_figures_show_intervals(summary):
     trend = figures.trend_figure(summary.trend, OUTCOME, summary.k)
     assert all(t.error_y.arrayminus is not None for t in trend.data)
+    first = summary.trend[summary.trend["wave"] == "baseline"].set_index("group")["n"]
+    assert [t.name for t in trend.data] == [
+        f"{g} (n = {int(first[g]):,} at baseline)" for g in (COACHED, COMPARISON)]
     comparison = figures.comparison_figure(summary.group_comparison, OUTCOME, summary.k)
     units = set(summary.group_comparison.loc[
         summary.group_comparison["method"].isin(list(comparison.data[0].y)), "unit"])
