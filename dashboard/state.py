@@ -32,6 +32,7 @@ from analysis.intake.pipeline import (
 from analysis.model.config import min_cell_floor
 from analysis.model.errors import ReferenceFileError, UserFacingError
 from analysis.model.findings import Finding
+from analysis.model.release import ReleasePlan
 from analysis.model.schema import ProgramData
 from analysis.present.overview import default_scenario, scenario_with_program_effects
 from analysis.present.references import (
@@ -42,10 +43,10 @@ from analysis.present.references import (
 from analysis.roi.results import RoiResults, roi_results
 from analysis.roi.scenario import Scenario, dump_scenario, load_scenario
 from analysis.stats.estimation import EstimationGroup, estimation_data, wave_distribution
+from analysis.stats.release import filter_program, release_plan
 from analysis.stats.summary import (
     ProgramSummary,
     SummaryOptions,
-    filter_responses,
     summarize_program,
 )
 from dashboard import resampling
@@ -62,7 +63,7 @@ OUTCOME = "outcome"
 PRE_WAVE = "pre_wave"
 POST_WAVE = "post_wave"
 FILTER_PREFIX = "filter_"
-FILTERABLE = ("cohort", "site", "specialty", "modality")
+FILTERABLE = ("site", "specialty", "cohort", "modality", "role", "career_stage")
 
 
 @dataclass(frozen=True)
@@ -189,12 +190,42 @@ def chosen_outcome_key() -> str | None:
     return st.session_state.get(OUTCOME)
 
 
-def filters() -> dict[str, tuple[str, ...]]:
-    return {
-        column: tuple(st.session_state.get(FILTER_PREFIX + column, ()))
-        for column in FILTERABLE
-        if st.session_state.get(FILTER_PREFIX + column)
-    }
+@st.cache_data(show_spinner="Working out which groups are large enough to show…",
+               max_entries=8)
+def _sample_plan(k: int) -> ReleasePlan:
+    program = sample_prepared().program
+    assert program is not None
+    return release_plan(program, k)
+
+
+@st.cache_data(scope="session", max_entries=8,
+               show_spinner="Working out which groups are large enough to show…")
+def _upload_plan(source_key: str, k: int, _program: ProgramData) -> ReleasePlan:
+    return release_plan(_program, k)
+
+
+def plan(data: ActiveData | None = None) -> ReleasePlan:
+    """The release plan of the active data at the current k (methods §8): which attribute
+    levels the filters offer and which results may ever be shown. Made once per data
+    set and k, so the same request always gets the same answer."""
+    data = data or active_data()
+    if data.is_sample:
+        return _sample_plan(min_cell())
+    assert data.program is not None
+    return _upload_plan(data.source_key, min_cell(), data.program)
+
+
+def filters(data: ActiveData | None = None) -> dict[str, tuple[str, ...]]:
+    """The sidebar's filters, kept to the attributes and levels the plan offers."""
+    offered = plan(data).recoding
+    chosen = {}
+    for column in FILTERABLE:
+        values = st.session_state.get(FILTER_PREFIX + column)
+        if column in offered and values:
+            kept = tuple(v for v in values if v in set(offered[column].values()))
+            if kept:
+                chosen[column] = kept
+    return chosen
 
 
 def summary_options() -> SummaryOptions:
@@ -210,7 +241,8 @@ def _sample_summary(options_key: str, filters_key: str, _options: SummaryOptions
                     _filters: dict) -> ProgramSummary:
     program = sample_prepared().program
     assert program is not None
-    return summarize_program(filter_responses(program, _filters), _options)
+    return summarize_program(program, _options, filters=_filters,
+                             plan=_sample_plan(int(_options.k or min_cell_floor())))
 
 
 @st.cache_data(scope="session", max_entries=8,
@@ -218,7 +250,9 @@ def _sample_summary(options_key: str, filters_key: str, _options: SummaryOptions
 def _upload_summary(source_key: str, options_key: str, filters_key: str,
                     _program: ProgramData, _options: SummaryOptions,
                     _filters: dict) -> ProgramSummary:
-    return summarize_program(filter_responses(_program, _filters), _options)
+    return summarize_program(_program, _options, filters=_filters,
+                             plan=_upload_plan(source_key, int(_options.k or min_cell_floor()),
+                                               _program))
 
 
 @contextmanager
@@ -276,13 +310,16 @@ def _sample_page(options_key: str, filters_key: str, _options: SummaryOptions,
                  _filters: dict) -> ProgramSummary:
     program = sample_prepared().program
     assert program is not None
-    return summarize_program(filter_responses(program, _filters), _options)
+    return summarize_program(program, _options, filters=_filters,
+                             plan=_sample_plan(int(_options.k or min_cell_floor())))
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def _upload_page(source_key: str, options_key: str, filters_key: str, _program: ProgramData,
                  _options: SummaryOptions, _filters: dict) -> ProgramSummary:
-    return summarize_program(filter_responses(_program, _filters), _options)
+    return summarize_program(_program, _options, filters=_filters,
+                             plan=_upload_plan(source_key, int(_options.k or min_cell_floor()),
+                                               _program))
 
 
 def page_summary(data: ActiveData, tables: tuple[str, ...],
@@ -312,9 +349,11 @@ def resampled_summary(
     program = data.program
     assert program is not None
 
+    safe = plan(data)
+
     def work(progress: resampling.Progress) -> ProgramSummary:
         progress.report(0.05, f"{options.n_resamples:,} bootstrap resamples of participants")
-        summary = summarize_program(filter_responses(program, chosen), options)
+        summary = summarize_program(program, options, filters=chosen, plan=safe)
         progress.report(1.0, "done")
         return summary
 
@@ -344,9 +383,14 @@ def resampled_estimation(
     pre_wave, post_wave, k = summary.pre_wave, summary.post_wave, summary.k
     key = "|".join(("estimation", summary_key(data), outcome_key, pre_wave, post_wave))
 
+    safe = plan(data)
+    shown = summary.pair_shown(outcome_key)
+
     def work(progress: resampling.Progress) -> tuple[EstimationGroup, ...]:
+        if not shown:  # the release plan withholds this wave pair (methods §8)
+            return ()
         progress.report(0.05, "5,000 bootstrap resamples of the mean change")
-        filtered = filter_responses(program, chosen)
+        filtered = filter_program(program, safe, chosen)
         return estimation_data(filtered.responses, filtered.outcome(outcome_key), pre_wave,
                                post_wave, k)
 
@@ -368,8 +412,9 @@ def summary_key(data: ActiveData | None = None) -> str:
 
 @st.cache_data(scope="session", max_entries=32, show_spinner="Bootstrapping the mean change…")
 def _estimation(key: str, outcome_key: str, pre_wave: str, post_wave: str, k: int,
-                _program: ProgramData, _filters: dict) -> tuple[EstimationGroup, ...]:
-    program = filter_responses(_program, _filters)
+                _program: ProgramData, _filters: dict,
+                _plan: ReleasePlan) -> tuple[EstimationGroup, ...]:
+    program = filter_program(_program, _plan, _filters)
     return estimation_data(program.responses, program.outcome(outcome_key), pre_wave,
                            post_wave, k)
 
@@ -379,8 +424,10 @@ def estimation(summary: ProgramSummary, outcome_key: str,
     """Aggregates of the estimation plot for one outcome (bootstrap cached per session)."""
     data = data or active_data()
     assert data.program is not None
+    if not summary.pair_shown(outcome_key):
+        return ()
     return _estimation(summary_key(data), outcome_key, summary.pre_wave, summary.post_wave,
-                       summary.k, data.program, filters())
+                       summary.k, data.program, filters(data), plan(data))
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner="Running 10,000 ROI simulations…")
@@ -414,9 +461,10 @@ def current_roi(summary: ProgramSummary, data: ActiveData | None = None) -> RoiR
 
 @st.cache_data(scope="session", max_entries=32)
 def _wave_bins(key: str, outcome_key: str, k: int, _program: ProgramData,
-               _filters: dict) -> pd.DataFrame:
-    program = filter_responses(_program, _filters)
-    return wave_distribution(program.responses, program.outcome(outcome_key), k)
+               _filters: dict, _plan: ReleasePlan) -> pd.DataFrame:
+    program = filter_program(_program, _plan, _filters)
+    return wave_distribution(program.responses, program.outcome(outcome_key), k,
+                             _plan.kinds)
 
 
 def wave_bins(summary: ProgramSummary, outcome_key: str,
@@ -424,7 +472,8 @@ def wave_bins(summary: ProgramSummary, outcome_key: str,
     """Everyone's scores per wave and group, binned with small bands withheld."""
     data = data or active_data()
     assert data.program is not None
-    return _wave_bins(summary_key(data), outcome_key, summary.k, data.program, filters())
+    return _wave_bins(summary_key(data), outcome_key, summary.k, data.program, filters(data),
+                      plan(data))
 
 
 # --- reference lines: the shipped national file, plus a file the user loaded -------------

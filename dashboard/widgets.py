@@ -12,6 +12,7 @@ from analysis.model.schema import NO_COMPARISON_CAVEAT, Outcome
 from analysis.present.exports.safety import export_ready
 from analysis.present.overview import outcome_of
 from analysis.present.tables import people_table as formatted_people_table
+from analysis.stats.release import pair_kind
 from analysis.stats.summary import ProgramSummary
 from dashboard import state
 
@@ -40,13 +41,14 @@ def sidebar() -> None:
             left, right = st.columns(2)
             left.selectbox("From wave", waves, key=state.PRE_WAVE)
             right.selectbox("To wave", waves, key=state.POST_WAVE)
-        for column in state.FILTERABLE:
-            if column in program.responses.columns:
-                values = sorted(program.responses[column].dropna().astype(str).unique())
-                if len(values) > 1:
-                    st.multiselect(column.replace("_", " ").capitalize(), values,
-                                   key=state.FILTER_PREFIX + column,
-                                   placeholder="All")
+        if len(waves) >= 2 and outcomes:
+            pre, post = st.session_state[state.PRE_WAVE], st.session_state[state.POST_WAVE]
+            kind = pair_kind(st.session_state[state.OUTCOME], pre, post)
+            if waves.index(pre) < waves.index(post) and not state.plan(data).allows(kind):
+                st.caption(f":material/lock: {pre} → {post} is not shown for this outcome: "
+                           "it would differ from the first → last comparison by too few "
+                           "people (or by people who all answered alike), revealing answers.")
+        filter_widgets(data)
         floor = min_cell_floor()
         st.number_input(
             "Minimum group size (k)", min_value=floor, max_value=100, value=floor, step=1,
@@ -54,6 +56,33 @@ def sidebar() -> None:
             help=f"Any result over fewer than k participants is withheld and shown as < k. "
             f"This deployment's floor is {floor}; you may raise it, not lower it.",
         )
+
+
+def filter_widgets(data: state.ActiveData) -> None:
+    """One filter per attribute the release plan offers, over its safe levels only; an
+    attribute merged or not offered says why in one line (methods §8)."""
+    program = data.program
+    assert program is not None
+    plan = state.plan(data)
+    for column in state.FILTERABLE:
+        if column not in program.responses.columns:
+            continue
+        key = state.FILTER_PREFIX + column
+        if column not in plan.recoding:
+            st.session_state.pop(key, None)
+            if column in plan.refused_attributes:
+                st.caption(f":material/lock: {plan.refused_attributes[column]}")
+            continue
+        levels = plan.levels(column)
+        chosen = st.session_state.get(key)
+        if chosen and not set(chosen) <= set(levels):
+            st.session_state[key] = [v for v in chosen if v in levels]
+        st.multiselect(column.replace("_", " ").capitalize(), levels, key=key,
+                       placeholder="All",
+                       help="Only groups that keep every result over at least k people are "
+                            "offered; smaller ones are merged into “Other”.")
+        if column in plan.merged:
+            st.caption(f":material/info: {plan.merged[column]}")
 
 
 def data_banner(data: state.ActiveData) -> None:

@@ -153,3 +153,45 @@ def suppress_breakdown(
         out[column] = pd.to_numeric(out[column], errors="coerce").astype("Float64")
         out.loc[hide, column] = pd.NA
     return out
+
+
+LABEL_COLUMNS: frozenset[str] = frozenset({
+    "outcome", "outcome_label", "group", "wave", "wave_pre", "wave_post", "by", "level",
+    "method", "measure", "category", "condition", "cutoff", "cutoff_source", "unit",
+    "horizon_months", "reliability_source", "favours", "higher_is_better",
+})
+
+
+def withhold_rows(table: pd.DataFrame, rows: pd.Series | np.ndarray, reason: str,
+                  labels: Iterable[str] = LABEL_COLUMNS) -> pd.DataFrame:
+    """Withhold whole rows (every count and statistic) for a reason other than their size.
+
+    Used when a row's population is not in the release plan (methods §8, set-difference
+    rule): its numbers are blanked, ``suppressed`` is set and ``reading`` (and ``note``)
+    say ``reason``. Label columns stay.
+    """
+    out = table.copy()
+    mask = np.asarray(rows, dtype=bool)
+    if not len(out) or not mask.any():
+        if SUPPRESSED_COLUMN not in out and len(out):
+            out[SUPPRESSED_COLUMN] = False
+        return out
+    keep = set(labels) | {SUPPRESSED_COLUMN}
+    for column in out.columns:
+        if column in keep:
+            continue
+        if column in (READING_COLUMN, "note"):
+            out[column] = out[column].astype(object)
+            out.loc[mask, column] = reason
+            continue
+        dtype = out[column].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            out[column] = out[column].astype("boolean")
+        elif pd.api.types.is_integer_dtype(dtype):
+            out[column] = out[column].astype("Int64")
+        elif pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.Float64Dtype):
+            out[column] = out[column].astype("Float64")
+        out.loc[mask, column] = pd.NA if out[column].dtype != object else None
+    previously = out[SUPPRESSED_COLUMN].astype(bool) if SUPPRESSED_COLUMN in out else False
+    out[SUPPRESSED_COLUMN] = (pd.Series(mask, index=out.index) | previously).astype(bool)
+    return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.model.disclosure import SUPPRESSED_COLUMN, suppress_breakdown
 from analysis.model.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
@@ -103,7 +104,10 @@ class EstimationGroup:
     mean_pre, sd_pre, mean_post, sd_post : the matched participants' wave means and SDs.
     histogram : ``binned_distribution`` of the matched scores by wave.
     mean_change, ci_low, ci_high : d̄ = mean(post − pre) with its BCa bootstrap interval.
-    distribution : the bootstrap replicates of d̄ (empty when withheld).
+    density : the bootstrap distribution of d̄ as a smoothed density cut to its central
+        95 % (columns ``change`` and ``density``, the peak scaled to 1; empty when
+        withheld). The replicates themselves never leave :func:`estimation_data`: with
+        n = 5 the extreme ones are individuals' own changes (methods §8).
     note : why a piece is missing ("" when all is shown).
     """
 
@@ -117,9 +121,35 @@ class EstimationGroup:
     mean_change: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
-    distribution: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    density: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     method: str = ""
     note: str = ""
+
+
+DENSITY_POINTS = 41
+CENTRAL_RANGE = 0.95
+
+
+def smoothed_density(replicates: np.ndarray, *, decimals: int = 2,
+                     points: int = DENSITY_POINTS,
+                     central: float = CENTRAL_RANGE) -> pd.DataFrame:
+    """A bootstrap distribution as a Gaussian kernel density (Scott's bandwidth) on a grid
+    over its central ``central`` range only, rounded to what a chart shows.
+
+    Replicates are computed from individuals; the extremes of a small sample's replicates
+    are individuals' own values, so they are never sent or written (methods §8). The grid
+    runs from the (1 − central)/2 to the (1 + central)/2 quantile; ``density`` is scaled
+    to a peak of 1 (3 decimals), ``change`` rounded to ``decimals``.
+    """
+    values = replicates[np.isfinite(replicates)]
+    if values.size < 2 or np.ptp(values) == 0:
+        return pd.DataFrame(columns=["change", "density"])
+    low, high = np.quantile(values, [(1 - central) / 2, (1 + central) / 2])
+    grid = np.linspace(low, high, points)
+    density = stats.gaussian_kde(values)(grid)
+    density = density / density.max()
+    return pd.DataFrame({"change": np.round(grid, decimals),
+                         "density": np.round(density, 3)})
 
 
 def estimation_data(
@@ -143,6 +173,7 @@ def estimation_data(
     """
     pairs = matched_pairs(responses, outcome.key, pre_wave, post_wave)
     edges = score_bins(outcome)
+    decimals = 2
     groups = [g for g in (COACHED, COMPARISON) if (pairs[GROUP] == g).any()] if len(pairs) \
         else []
     out = []
@@ -162,12 +193,10 @@ def estimation_data(
         })
         histogram = binned_distribution(long, "score", [WAVE], edges, k)
         if n < 2 or np.all(post - pre == (post - pre)[0]):
-            out.append(EstimationGroup(
-                group, n, float(pre.mean()), float(pre.std(ddof=1)) if n > 1 else None,
-                float(post.mean()), float(post.std(ddof=1)) if n > 1 else None, histogram,
-                mean_change=float((post - pre).mean()),
-                note="Every participant changed by the same amount, so there is no "
-                     "sampling distribution to draw."))
+            # Homogeneity (methods §8): a change everyone shares is everyone's own change.
+            out.append(EstimationGroup(group, None, note=(
+                f"{group.capitalize()}: every participant changed by the same amount, so "
+                "showing it would reveal each one's change; nothing is shown.")))
             continue
         boot = mean_change_distribution(pre, post, n_resamples=n_resamples, seed=seed)
         out.append(EstimationGroup(
@@ -177,7 +206,8 @@ def estimation_data(
             histogram=histogram,
             mean_change=float(boot.estimate),
             ci_low=_finite(boot.ci_low), ci_high=_finite(boot.ci_high),
-            distribution=np.asarray(boot.distribution, dtype=float),
+            density=smoothed_density(np.asarray(boot.distribution, dtype=float),
+                                     decimals=decimals),
             method=boot.method, note=boot.note,
         ))
     return tuple(out)

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.model.config import resolve_min_cell
+from analysis.model.disclosure import withhold_rows
+from analysis.model.release import ReleasePlan
 from analysis.model.schema import (
     COACHED,
     COMPARISON,
@@ -29,6 +31,13 @@ from analysis.stats.group_comparison import compare_groups
 from analysis.stats.multiplicity import add_holm_column
 from analysis.stats.prepost import pre_post, resolve_waves, reuse_matched_pairs
 from analysis.stats.prevalence import mcnemar_change, prevalence_by_wave
+from analysis.stats.release import (
+    ROSTER_KIND,
+    filter_program,
+    pair_kind,
+    release_plan,
+    wave_kind,
+)
 from analysis.stats.reliable_change import reliable_change
 from analysis.stats.retention import retention_at_horizon, retention_yes_no
 from analysis.stats.subgroups import forest_table
@@ -99,6 +108,19 @@ class ProgramSummary:
     retention_horizon: pd.DataFrame | None = None
     retention_logrank: pd.DataFrame | None = None
     retention_difference_draws: np.ndarray | None = field(default=None, repr=False)
+    plan: ReleasePlan | None = field(default=None, repr=False)
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def pair_shown(self, outcome_key: str) -> bool:
+        """Whether the matched pre/post results of this outcome may be shown (methods §8)."""
+        return self.plan is None or self.plan.allows(
+            pair_kind(outcome_key, self.pre_wave, self.post_wave))
+
+    def why_pair_withheld(self, outcome_key: str) -> str:
+        """One line saying why the chosen wave pair is not shown ("" when it is)."""
+        if self.pair_shown(outcome_key):
+            return ""
+        return withheld_pair_reading(self.pre_wave, self.post_wave, self.k)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every non-empty table by a file-friendly name (one CSV or sheet each)."""
@@ -122,24 +144,43 @@ _PAIR_TABLES = ("pre_post", "group_comparison", "subgroups", "prevalence_change"
                 "reliable_change")
 
 
-def filter_responses(program: ProgramData, filters: Mapping[str, Sequence[str]]) -> ProgramData:
-    """Keep only participants whose attribute values are among the chosen ones.
+def withheld_pair_reading(pre_wave: str, post_wave: str, k: int) -> str:
+    """The sentence shown where a wave pair's results are withheld by the release plan."""
+    return (f"Not shown: {pre_wave} → {post_wave} would differ from another comparison of "
+            f"these data by fewer than {k} people (or by people who all answered alike), so "
+            f"together they would reveal individuals' answers. Compare the first and last "
+            f"waves instead (minimum group size {k}, to protect privacy).")
 
-    ``filters`` maps an attribute column (cohort, site, …) to the values to keep; an
-    empty selection keeps everyone. The roster is filtered to the same participants.
-    """
-    responses = program.responses
-    keep = pd.Series(True, index=responses.index)
-    for column, values in filters.items():
-        if values and column in responses.columns:
-            keep &= responses[column].astype("string").isin([str(v) for v in values])
-    if keep.all():
-        return program
-    kept = responses.loc[keep]
-    roster = program.roster
-    if roster is not None:
-        roster = roster.loc[roster["participant_id"].isin(kept["participant_id"].unique())]
-    return ProgramData(kept, program.outcomes, roster, program.notes)
+
+def withheld_wave_reading(wave: str, k: int) -> str:
+    """The sentence shown where a wave's results over everyone are withheld."""
+    return (f"Not shown: everyone who answered at {wave} differs from the matched "
+            f"participants by fewer than {k} people (or by people who all answered alike), "
+            f"so together they would reveal individuals' answers (minimum group size {k}).")
+
+
+def _withhold_by_plan(table: pd.DataFrame, plan: ReleasePlan, reading: str,
+                      kind_of_row) -> pd.DataFrame:
+    if table is None or table.empty or "outcome" not in table.columns:
+        return table
+    refused = np.array([not plan.allows(kind_of_row(row)) for _, row in table.iterrows()],
+                       dtype=bool)
+    return withhold_rows(table, refused, reading)
+
+
+def _wave_counts(table: pd.DataFrame, plan: ReleasePlan, pre_wave: str,
+                 post_wave: str) -> pd.DataFrame:
+    """Blank the counts of everyone at a wave where that wave's population is not released."""
+    if table is None or table.empty:
+        return table
+    out = table.copy()
+    for wave, columns in ((pre_wave, ("n_pre", "n_lost", "pct_lost")), (post_wave, ("n_post",))):
+        refused = out["outcome"].map(lambda key, w=wave: not plan.allows(wave_kind(key, w)))
+        for column in columns:
+            if column in out.columns:
+                out[column] = out[column].astype("Float64" if column == "pct_lost" else "Int64")
+                out.loc[refused.to_numpy(dtype=bool), column] = pd.NA
+    return out
 
 
 def _outcomes(program: ProgramData, keys: Sequence[str] | None) -> list[Outcome]:
@@ -155,16 +196,31 @@ def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def summarize_program(
-    program: ProgramData, options: SummaryOptions | None = None
+    program: ProgramData,
+    options: SummaryOptions | None = None,
+    *,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    plan: ReleasePlan | None = None,
 ) -> ProgramSummary:
     """Run every statistic for every outcome of ``program`` (methods §3–6, §8).
 
     Pre/post per group, coached vs comparison (with Holm-adjusted p across outcomes,
-    per method), subgroup forest tables for cohort/site/specialty/modality, wave means,
+    per method), subgroup forest tables for the offered attributes, wave means,
     burnout prevalence and its change, reliable change and, with a roster, retention.
+
+    ``program`` is the whole data set: the release plan (methods §8) is made from it
+    (or passed in, when a caller already has it for this data set and k), its attribute
+    recoding applied, and ``filters`` (offered attribute → levels to keep) selected on
+    the recoded levels. Results whose population the plan does not release are
+    withheld with the reason.
     """
     options = options or SummaryOptions()
     k = resolve_min_cell(options.k)
+    if plan is None or plan.k != k:
+        plan = release_plan(program, k)
+    chosen = {a: tuple(str(v) for v in values) for a, values in (filters or {}).items()
+              if values}
+    program = filter_program(program, plan, chosen)
     responses = program.responses
     waves = [str(w) for w in responses[WAVE].cat.categories]
     observed = [w for w in waves if (responses[WAVE] == w).any()]
@@ -198,7 +254,8 @@ def summarize_program(
             if wants("reliable_change") and outcome.reliability is not None:
                 reliable_tables.append(reliable_change(responses, outcome, k=k, **pair))
             for attribute in options.subgroup_attributes if wants("subgroups") else ():
-                if attribute in responses.columns and responses[attribute].notna().any():
+                offered = attribute in plan.recoding and attribute in responses.columns
+                if offered and responses[attribute].notna().any():
                     subgroup_tables.append(forest_table(responses, outcome, attribute, k=k, **pair))
             if outcome.cutoff is not None:
                 if wants("prevalence"):
@@ -213,7 +270,23 @@ def summarize_program(
             # Holm's family is every outcome: with some left out it is not computed.
             comparison["p_holm"] = pd.array([pd.NA] * len(comparison), dtype="Float64")
 
-    retention = _retention(program.roster, options, k) if wants("retention") else {}
+    def by_pair(table: pd.DataFrame) -> pd.DataFrame:
+        return _withhold_by_plan(table, plan, withheld_pair_reading(pre_wave, post_wave, k),
+                                 lambda row: pair_kind(row["outcome"], pre_wave, post_wave))
+
+    def by_wave(table: pd.DataFrame) -> pd.DataFrame:
+        if table is None or table.empty:
+            return table
+        out = table
+        for wave in out[WAVE].astype(str).unique():
+            refused = np.array([
+                str(row[WAVE]) == wave and not plan.allows(wave_kind(row["outcome"], wave))
+                for _, row in out.iterrows()], dtype=bool)
+            out = withhold_rows(out, refused, withheld_wave_reading(wave, k))
+        return out
+
+    retention = _retention(program.roster, options, k) \
+        if wants("retention") and plan.allows(ROSTER_KIND) else {}
     return ProgramSummary(
         k=k,
         waves=tuple(waves),
@@ -221,13 +294,15 @@ def summarize_program(
         post_wave=post_wave,
         has_comparison=bool((responses[GROUP] == COMPARISON).any()),
         outcomes=tuple(outcomes),
-        pre_post=_concat(pre_post_tables),
-        group_comparison=comparison,
-        subgroups=_concat(subgroup_tables),
-        trend=_concat(trend_tables),
-        prevalence=_concat(prevalence_tables),
-        prevalence_change=_concat(mcnemar_tables),
-        reliable_change=_concat(reliable_tables),
+        pre_post=_wave_counts(by_pair(_concat(pre_post_tables)), plan, pre_wave, post_wave),
+        group_comparison=by_pair(comparison),
+        subgroups=by_pair(_concat(subgroup_tables)),
+        trend=by_wave(_concat(trend_tables)),
+        prevalence=by_wave(_concat(prevalence_tables)),
+        prevalence_change=by_pair(_concat(mcnemar_tables)),
+        reliable_change=by_pair(_concat(reliable_tables)),
+        plan=plan,
+        filters=tuple(sorted(chosen.items())),
         **retention,
     )
 

@@ -25,7 +25,7 @@ from analysis.present.tables import (
 )
 from analysis.roi.results import RoiResults
 from analysis.roi.scenario import dump_scenario
-from analysis.stats.summary import ProgramSummary, filter_responses
+from analysis.stats.summary import ProgramSummary
 from dashboard import state, widgets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,9 +71,8 @@ def _deck(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults
                show_spinner="Writing one brief per site and department…")
 def _pack(key: str, outcome_key: str, _data: state.ActiveData, _references: ReferenceSet,
           source: str) -> bytes:
-    program = filter_responses(_data.program, state.filters())
-    return unit_pack(program, state.summary_options(), outcome_key, _references, title=TITLE,
-                     source=source)
+    return unit_pack(_data.program, state.summary_options(), outcome_key, _references,
+                     title=TITLE, source=source, filters=state.filters(_data))
 
 
 data = widgets.page_start("Downloads")

@@ -88,12 +88,16 @@ def estimation_plot(groups: Sequence[EstimationGroup], outcome: Outcome, pre_wav
             hoverinfo="skip",
         ), row=1, col=1)
         # Right panel: the bootstrap distribution of the mean change.
-        if group.distribution.size:
-            fig.add_trace(go.Violin(
-                x=[index] * group.distribution.size, y=group.distribution, side="positive",
-                width=0.9, points=False, line={"color": colour, "width": 1},
-                fillcolor=colour, opacity=0.35, hoverinfo="skip", showlegend=False,
-                name=group.group, spanmode="hard",
+        # Drawn from the server's smoothed density over the central 95 % only: the
+        # replicates themselves are never sent (methods §8).
+        if len(group.density):
+            half = 0.45 * group.density["density"].to_numpy(dtype=float)
+            change = group.density["change"].to_numpy(dtype=float)
+            fig.add_trace(go.Scatter(
+                x=np.concatenate([index + half, [index] * len(change)]),
+                y=np.concatenate([change, change[::-1]]), fill="toself", mode="lines",
+                line={"color": colour, "width": 1}, fillcolor=colour, opacity=0.35,
+                hoverinfo="skip", showlegend=False, name=group.group,
             ), row=1, col=2)
         if group.mean_change is not None:
             low = group.ci_low if group.ci_low is not None else group.mean_change

@@ -14,14 +14,13 @@ import pandas as pd
 import pytest
 
 from analysis.intake.pipeline import load_sample_program
-from analysis.stats.summary import TABLES, SummaryOptions, filter_responses, summarize_program
+from analysis.stats.summary import TABLES, SummaryOptions, summarize_program
 
 FAST = SummaryOptions(n_resamples=400, retention_draws=400)
 CHOICES = [
     ({}, FAST),
-    ({"site": ("North Campus", "South Clinic")}, replace(FAST, pre_wave="baseline",
-                                                          post_wave="6m")),
-    ({"cohort": ("2025 Spring",)}, replace(FAST, k=8)),
+    ({"site": ("South Clinic",)}, replace(FAST, pre_wave="baseline", post_wave="6m")),
+    ({}, replace(FAST, k=8)),
 ]
 BCA_COLUMNS = ["g_av_ci_low", "g_av_ci_high", "method"]
 
@@ -37,8 +36,8 @@ def program():
 def chosen(request, program):
     """One sidebar choice: the filtered program, the options and the full summary."""
     chosen_filters, options = CHOICES[request.param]
-    filtered = filter_responses(program, chosen_filters)
-    return filtered, options, summarize_program(filtered, options)
+    return program, chosen_filters, options, summarize_program(program, options,
+                                                               filters=chosen_filters)
 
 
 def rows_of(table: pd.DataFrame, outcome: str | None) -> pd.DataFrame:
@@ -49,10 +48,11 @@ def rows_of(table: pd.DataFrame, outcome: str | None) -> pd.DataFrame:
 
 @pytest.mark.parametrize("outcome", ["mbi_ee", "miniz1_burnout", "uwes9", None])
 def test_each_part_with_resampling_is_the_full_summary_s_rows(chosen, outcome):
-    program, options, full = chosen
+    program, filters, options, full = chosen
     tables = ("pre_post", "subgroups", "trend", "prevalence", "prevalence_change",
               "reliable_change")
-    part = summarize_program(program, replace(options, tables=tables,
+    part = summarize_program(
+        program, filters=filters, options=replace(options, tables=tables,
                                               outcomes=(outcome,) if outcome else None))
     for name in tables:
         expected = rows_of(getattr(full, name), outcome)
@@ -68,8 +68,9 @@ def test_each_part_with_resampling_is_the_full_summary_s_rows(chosen, outcome):
 @pytest.mark.parametrize("outcome", ["mbi_ee", "uwes9"])
 def test_without_resampling_every_number_but_the_bca_interval_is_already_final(chosen,
                                                                                  outcome):
-    program, options, full = chosen
-    part = summarize_program(program, replace(options, tables=("pre_post",),
+    program, filters, options, full = chosen
+    part = summarize_program(
+        program, filters=filters, options=replace(options, tables=("pre_post",),
                                               outcomes=(outcome,), resample=False))
     now, final = part.pre_post, rows_of(full.pre_post, outcome)
     assert now[["g_av_ci_low", "g_av_ci_high"]].isna().all().all()
@@ -81,11 +82,13 @@ def test_without_resampling_every_number_but_the_bca_interval_is_already_final(c
 
 
 def test_group_comparison_of_every_outcome_keeps_holm_and_one_outcome_leaves_it_blank(chosen):
-    program, options, full = chosen
-    every = summarize_program(program, replace(options, tables=("group_comparison",)))
+    program, filters, options, full = chosen
+    every = summarize_program(
+        program, filters=filters, options=replace(options, tables=("group_comparison",)))
     pd.testing.assert_frame_equal(every.group_comparison, full.group_comparison,
                                   check_exact=True)
-    one = summarize_program(program, replace(options, tables=("group_comparison",),
+    one = summarize_program(
+        program, filters=filters, options=replace(options, tables=("group_comparison",),
                                              outcomes=("mbi_ee",)))
     expected = rows_of(full.group_comparison, "mbi_ee")
     assert one.group_comparison["p_holm"].isna().all()
@@ -94,9 +97,11 @@ def test_group_comparison_of_every_outcome_keeps_holm_and_one_outcome_leaves_it_
 
 
 def test_retention_part_with_and_without_its_bootstrap(chosen):
-    program, options, full = chosen
-    now = summarize_program(program, replace(options, tables=("retention",), resample=False))
-    later = summarize_program(program, replace(options, tables=("retention",)))
+    program, filters, options, full = chosen
+    now = summarize_program(
+        program, filters=filters, options=replace(options, tables=("retention",), resample=False))
+    later = summarize_program(
+        program, filters=filters, options=replace(options, tables=("retention",)))
     for name in ("retention_curves", "retention_horizon", "retention_logrank"):
         pd.testing.assert_frame_equal(getattr(now, name), getattr(full, name), check_exact=True)
         pd.testing.assert_frame_equal(getattr(later, name), getattr(full, name),
