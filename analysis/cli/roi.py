@@ -1,8 +1,9 @@
 """``python -m analysis roi``: the program's return on investment from the command line.
 
 Reads a scenario (``--scenario FILE`` in JSON or TOML) and/or the results of
-``analysis summarize`` (``--summary DIR``: ``summary.json`` and optionally
-``retention_difference_draws.csv``), prints the headline in plain language and, with
+``analysis summarize`` (``--summary DIR``: ``summary.json``, whose retention difference
+and its 95 % interval set the observed effect and its range; no bootstrap replicates are
+read or written, methods §8), prints the headline in plain language and, with
 ``--out DIR``, writes costs.csv, benefits.csv, headline.csv, monte_carlo_summary.csv,
 tornado.csv, two_way.csv and scenario.json.
 
@@ -31,8 +32,6 @@ from analysis.roi.scenario import Scenario, dump_scenario, load_scenario, scenar
 from analysis.roi.uncertainty import DEFAULT_SEED, monte_carlo, tornado, two_way_table
 
 SUMMARY_FILE = "summary.json"
-DRAWS_FILE = "retention_difference_draws.csv"
-DRAWS_COLUMN = "difference"
 
 
 def register(subparsers: Any) -> None:
@@ -80,18 +79,6 @@ def _read_summary(folder: Path) -> dict[str, Any]:
                             "Re-create it with analysis summarize.") from exc
 
 
-def read_effect_draws(path: Path) -> np.ndarray:
-    """Bootstrap draws of the retention difference: one column ``difference`` of numbers."""
-    try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(f"Cannot read {path.name}: {exc}.",
-                            "Re-create it with analysis summarize.") from exc
-    if DRAWS_COLUMN not in table.columns:
-        raise ScenarioError(f"{path.name} has no '{DRAWS_COLUMN}' column.",
-                            "Re-create it with analysis summarize.")
-    draws = pd.to_numeric(table[DRAWS_COLUMN], errors="coerce").to_numpy(dtype=float)
-    return draws[np.isfinite(draws)]
 
 
 def _jsonable(value: Any) -> Any:
@@ -123,17 +110,13 @@ def run(args: argparse.Namespace) -> int:
     except ScenarioError as error:
         return _fail(str(error), 2)
 
-    effect_draws: np.ndarray | None = None
     try:
         if args.summary is not None:
             scenario = scenario_from_summary(_read_summary(args.summary), scenario)
-            draws_path = args.summary / DRAWS_FILE
-            if draws_path.is_file() and scenario.benefits.view == "observed":
-                effect_draws = read_effect_draws(draws_path)
         assert scenario is not None
         check_view_inputs(scenario)
         headline = roi_headline(scenario)
-        simulation = monte_carlo(scenario, effect_draws=effect_draws, seed=args.seed)
+        simulation = monte_carlo(scenario, seed=args.seed)
         sensitivity = tornado(scenario)
         grid = two_way_table(scenario)
         cost, benefit = total_costs(scenario), benefits(scenario)

@@ -1,8 +1,7 @@
 """``python -m analysis summarize``: every table the dashboard shows, as files.
 
 Writes one CSV per table (pre/post, group comparison, subgroups, trend, prevalence,
-reliable change, retention), ``summary.json`` and the bootstrap draws of the retention
-difference (``retention_difference_draws.csv``, aggregate statistics only), then prints
+reliable change, retention) and ``summary.json``, then prints
 a short plain-language summary. Same numbers as the dashboard: both call
 :func:`analysis.stats.summary.summarize_program`.
 """
@@ -13,8 +12,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-import pandas as pd
 
 from analysis.cli.options import add_upload_options
 from analysis.intake.ingest.upload import UploadedFile
@@ -68,16 +65,14 @@ def _read(path: Path, wave: str | None = None) -> UploadedFile:
 
 
 def write_summary(summary: ProgramSummary, out: Path) -> dict:
-    """Write every table as CSV (small cells as "< k"), ``summary.json`` and the retention
-    difference's bootstrap draws into ``out``; returns the summary.json document."""
+    """Write every table as CSV (small cells as "< k") and ``summary.json`` into ``out``;
+    returns the summary.json document. Bootstrap replicates are never written: they are
+    computed from individuals (methods §8), so only their interval leaves the process."""
     out.mkdir(parents=True, exist_ok=True)
     for name, table in summary.tables().items():
         (out / f"{name}.csv").write_bytes(table_to_csv(table, summary.k))
     document = summary_json(summary)
     (out / "summary.json").write_text(json.dumps(document, indent=2), "utf-8")
-    if summary.retention_difference_draws is not None:
-        draws = pd.DataFrame({"difference": summary.retention_difference_draws})
-        draws.to_csv(out / "retention_difference_draws.csv", index=False)
     return document
 
 

@@ -163,20 +163,22 @@ def unsafe_blocks(
         inside = member.any(axis=1)
         if not inside.any():
             continue
+        assert member.shape[1] < 31, "too many kinds for one variable"
         bits = (member[inside] * (1 << np.arange(member.shape[1]))).sum(axis=1)
-        atom = pd.DataFrame({"block": blocks[inside], "bits": bits})
-        sizes = atom.groupby(["block", "bits"]).size()
-        for block, _bits in sizes[sizes < k].index:
-            bad.setdefault(int(block), f"fewer than {k} people")
+        # One integer per atom (block × membership pattern).
+        atom = blocks[inside].astype(np.int64) * (1 << 31) + bits
+        codes, sizes = np.unique(atom, return_counts=True)
+        for code in codes[sizes < k]:
+            bad.setdefault(int(code >> 31), f"fewer than {k} people")
         for column in people.values.get(variable, ()):
-            values = people.table[column].to_numpy()[inside]
-            observed = pd.notna(values)
-            frame = atom.loc[observed].assign(v=values[observed])
-            if frame.empty:
+            values = people.table[column].to_numpy(dtype=float)[inside]
+            observed = ~np.isnan(values)
+            if not observed.any():
                 continue
-            distinct = frame.groupby(["block", "bits"])["v"].nunique()
-            for block, _bits in distinct[distinct == 1].index:
-                bad.setdefault(int(block), "everyone gave the same answer")
+            frame = pd.DataFrame({"atom": atom[observed], "v": values[observed]})
+            spread = frame.groupby("atom")["v"].agg(["min", "max"])
+            for code in spread.index[(spread["min"] == spread["max"]).to_numpy()]:
+                bad.setdefault(int(code >> 31), "everyone gave the same answer")
     return bad
 
 

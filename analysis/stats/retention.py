@@ -376,7 +376,7 @@ def retention_at_horizon(
             continue
         estimate = retention_at(members["months"], members["exited"], horizon_months, k, level)
         estimates[group] = estimate
-        rows.append(_horizon_group_row(group, estimate, horizon_months, level))
+        rows.append(_horizon_group_row(group, estimate, horizon_months, level, k))
     rows.extend(_horizon_comparison(estimates, horizon_months, level, when))
     for row in rows:
         row["horizon_months"] = float(horizon_months)
@@ -386,7 +386,7 @@ def retention_at_horizon(
 
 
 def _horizon_group_row(
-    group: str, estimate: HorizonRetention, horizon: float, level: float
+    group: str, estimate: HorizonRetention, horizon: float, level: float, k: int
 ) -> dict[str, object]:
     row: dict[str, object] = {
         "measure": RETENTION, "group": group, "n": estimate.n, "left": estimate.left,
@@ -407,9 +407,14 @@ def _horizon_group_row(
     elif not (np.isfinite(estimate.ci_low) and np.isfinite(estimate.ci_high)):
         note = "Everyone still followed had left by the horizon, so there is no interval."
         interval = "no interval: everyone left"
+    # A count of leavers below k is never printed (methods §8), like any small count.
+    few = 0 < estimate.left < k
+    left = f"fewer than {k}" if few else f"{estimate.left:,}"
+    if few:
+        row["left"] = pd.NA
     row["reading"] = (
         f"{horizon:g}-month retention among {group} physicians was "
-        f"{_pct(estimate.retention)} % ({interval}); {estimate.left:,} left within "
+        f"{_pct(estimate.retention)} % ({interval}); {left} left within "
         f"{horizon:g} months and {estimate.followed_to_horizon:,} were still followed at "
         f"{horizon:g} months."
     )

@@ -500,6 +500,10 @@ def _logrank_frame(
         frame = suppress_small_cells(
             frame, k, count_columns=("n_coached", "n_comparison"), label_columns=("method",)
         )
+    for column in ("events_coached", "events_comparison"):
+        # Small counts of leavers are never printed (methods §8).
+        frame[column] = frame[column].astype("Int64")
+        frame[column] = frame[column].mask((frame[column] > 0) & (frame[column] < k))
     frame.attrs[FINDINGS_ATTR] = times.attrs[FINDINGS_ATTR]
     return frame
 

@@ -58,17 +58,19 @@ def test_summary_folder_gives_the_headline_and_every_table(summary_dir, tmp_path
     assert saved.participants == 150 and saved.benefits.retention_difference == 0.04
 
 
-def test_bootstrap_draws_in_the_summary_folder_drive_the_monte_carlo(summary_dir, capsys):
-    draws = np.random.default_rng(2).normal(0.04, 0.02, size=3_000)
-    pd.DataFrame({"difference": draws}).to_csv(summary_dir / cli_roi.DRAWS_FILE, index=False)
-    code = cli_roi.run(parse("--summary", str(summary_dir), "--json"))
-    report = json.loads(capsys.readouterr().out)
-    assert code == 0
-    assert "3,000 bootstrap draws" in report["monte_carlo_effect"]
-    departures = next(r for r in report["monte_carlo"] if r["metric"] == "departures_avoided")
-    assert departures["p05"] == pytest.approx(150 * np.percentile(draws, 5), abs=0.1)
-    roi = next(r for r in report["headline"] if r["measure"] == "ROI")
-    assert roi["value"] == pytest.approx((3_000_000 - 475_000) / 475_000 * 100)
+def test_a_draws_file_in_the_summary_folder_is_not_read(summary_dir, capsys):
+    # Replicates are computed from individuals and never written (methods §8); a stray
+    # draws file from an older version changes nothing: the interval in summary.json does.
+    before = cli_roi.run(parse("--summary", str(summary_dir), "--json"))
+    first = json.loads(capsys.readouterr().out)
+    draws = np.random.default_rng(2).normal(0.5, 0.02, size=3_000)
+    pd.DataFrame({"difference": draws}).to_csv(summary_dir / "retention_difference_draws.csv",
+                                               index=False)
+    after = cli_roi.run(parse("--summary", str(summary_dir), "--json"))
+    second = json.loads(capsys.readouterr().out)
+    assert before == after == 0
+    assert first["monte_carlo"] == second["monte_carlo"]
+    assert "bootstrap draws" not in second["monte_carlo_effect"]
 
 
 def test_toml_scenario_with_summary(summary_dir, tmp_path, capsys):
