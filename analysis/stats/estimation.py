@@ -11,7 +11,7 @@ draws them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +22,7 @@ from analysis.model.disclosure import SUPPRESSED_COLUMN, suppress_breakdown
 from analysis.model.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
 from analysis.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, mean_change_distribution
 from analysis.stats.prepost import matched_pairs
+from analysis.stats.release import wave_kind
 
 
 def score_bins(outcome: Outcome) -> np.ndarray:
@@ -213,8 +214,16 @@ def estimation_data(
     return tuple(out)
 
 
-def wave_distribution(responses: pd.DataFrame, outcome: Outcome, k: int) -> pd.DataFrame:
-    """Everyone's scores at each wave, binned by group and wave with small bands withheld."""
+def wave_distribution(responses: pd.DataFrame, outcome: Outcome, k: int,
+                      released: Iterable[str] | None = None) -> pd.DataFrame:
+    """Everyone's scores at each wave, binned by group and wave with small bands withheld.
+
+    ``released``: the release plan's kinds (methods §8); a wave whose "everyone at this
+    wave" population is not among them is left out.
+    """
     scored = responses.loc[responses[outcome.key].notna(), [GROUP, WAVE, outcome.key]]
     scored = scored.assign(**{WAVE: scored[WAVE].astype(str)})
+    if released is not None:
+        allowed = set(released)
+        scored = scored[[wave_kind(outcome.key, w) in allowed for w in scored[WAVE]]]
     return binned_distribution(scored, outcome.key, [GROUP, WAVE], score_bins(outcome), k)
