@@ -7,7 +7,7 @@ dashboard pages and the command line both call it, so they show the same numbers
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -155,15 +155,19 @@ def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def summarize_program(
-    program: ProgramData, options: SummaryOptions | None = None
+    program: ProgramData,
+    options: SummaryOptions | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> ProgramSummary:
     """Run every statistic for every outcome of ``program`` (methods §3–6, §8).
 
     Pre/post per group, coached vs comparison (with Holm-adjusted p across outcomes,
     per method), subgroup forest tables for cohort/site/specialty/modality, wave means,
     burnout prevalence and its change, reliable change and, with a roster, retention.
+    ``progress(share_done, step)`` is called before each outcome and before retention.
     """
     options = options or SummaryOptions()
+    report = progress or (lambda share, step: None)
     k = resolve_min_cell(options.k)
     responses = program.responses
     waves = [str(w) for w in responses[WAVE].cat.categories]
@@ -185,7 +189,9 @@ def summarize_program(
     wants = options.wants
     # Every statistic below asks for the same matched pairs: build them once per outcome.
     with reuse_matched_pairs():
-        for outcome in outcomes:
+        steps = len(outcomes) + (1 if wants("retention") and program.roster is not None else 0)
+        for number, outcome in enumerate(outcomes):
+            report(number / max(steps, 1), f"{outcome.label} ({number + 1} of {len(outcomes)})")
             if wants("pre_post"):
                 pre_post_tables.append(pre_post(responses, outcome, k=k, **pair,
                                                 **g_av_resamples))
@@ -213,6 +219,10 @@ def summarize_program(
             # Holm's family is every outcome: with some left out it is not computed.
             comparison["p_holm"] = pd.array([pd.NA] * len(comparison), dtype="Float64")
 
+    if wants("retention") and program.roster is not None:
+        report(len(outcomes) / max(steps, 1), "Retention" + (
+            f" and its bootstrap ({options.retention_draws:,} resamples)"
+            if options.resample else ""))
     retention = _retention(program.roster, options, k) if wants("retention") else {}
     return ProgramSummary(
         k=k,
