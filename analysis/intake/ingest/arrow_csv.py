@@ -8,10 +8,10 @@ C++ straight from the bytes, numbers typed as they are parsed) and returns the s
 values, dtypes, details and findings. It returns None, and the careful text path runs,
 for anything it cannot promise that for: other encodings or a byte order mark,
 semicolons (decimal commas), platform header rows, ragged or over-long rows, quoted
-line breaks in the header, an odd number of quotation marks, whitespace-only leading
-lines, booleans, whole numbers beyond 2**53, text columns whose first values are all
-numbers to pandas, or any parse error. Decimals are converted by pandas (Arrow rounds
-long ones differently in the last bit).
+line breaks in the header, an odd number of quotation marks, blank lines,
+hexadecimal-looking text, booleans, whole numbers beyond 2**53, text columns whose
+first values are all numbers to pandas, or any parse error. Decimals are converted by
+pandas (Arrow rounds long ones differently in the last bit).
 Dates stay text, as the careful path leaves them. Tests compare both paths on
 generated files (``tests/analysis/intake/test_arrow_csv.py``).
 
@@ -84,6 +84,10 @@ def _read(raw: bytes, name: str) -> RawTable | None:
 
     if raw.count(b'"') % 2:
         return None  # a quotation mark never closed: the careful path finds its row
+    if b"\n\n" in raw or b"\n\r\n" in raw:
+        return None  # blank lines are empty rows to pandas, making whole numbers decimals
+    if b"0x" in raw or b"0X" in raw:
+        return None  # Arrow reads 0x10 as the number 16; pandas keeps the text
 
     pandas_options: dict[str, object] = {
         "sep": delimiter, "header": None, "names": list(range(width)), "skiprows": 1,

@@ -45,7 +45,6 @@ def test_zero_padded_codes_dates_blanks_and_missing_tokens_match(monkeypatch):
     raw = (b"id,score,when,site,empty,mixed\n"
            b"007,3,2025-01-03,North,,1\n"
            b"012,NA,2025-02-03T10:00:00Z,\"South, East\",,x\n"
-           b"\n"
            b"100,4.5,,N/A,,2\n"
            b",,,,,\n"
            b"101,#N/A,2025-03-01,\"multi\nline\",,3\n")
@@ -67,6 +66,8 @@ def test_zero_padded_codes_dates_blanks_and_missing_tokens_match(monkeypatch):
     b"\n\na,b\n1,2\n",                                # leading blank lines
     b'"a\nb",c\n1,2\n',                               # a line break inside the header
     b'id,comment\n1,"fine"\n2,"never closed\n3,ok\n',   # an unclosed quotation mark
+    b"a,b\n1,2\n\n3,4\n",                             # a blank line: whole numbers as decimals
+    b"a,b\n0x10,1\n",                                 # Arrow would read 16
 ])
 def test_files_that_need_care_take_the_careful_path(raw):
     assert read_clean_csv(raw, "f.csv") is None
@@ -86,7 +87,9 @@ cells = st.one_of(
     st.integers(-1000, 1000).map(str),
     st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda v: f"{v:.4g}"),
     st.sampled_from(["", "NA", "N/A", "null", "None", "Never", "A few times a month",
-                     "007", "0", "-0", "1e3", "x,y", 'say "hi"', "é", "Ｐ1"]),
+                     "007", "0", "-0", "1e3", "x,y", 'say "hi"', "é", "Ｐ1", "True", "false",
+                     " 5", "5 ", "3.", ".5", "1_000", "0x10", "inf", "-inf", "NaN", "#NA",
+                     "2025-01-01", "10:00", "2025-01-01 10:00:00", "+4", "1e400", "-"]),
 )
 
 
@@ -100,7 +103,7 @@ def _csv(rows: list[list[str]], delimiter: str) -> bytes:
     return (header + "\n" + body + "\n").encode("utf-8")
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(width=st.integers(1, 5), data=st.data(), delimiter=st.sampled_from([",", "\t", "|"]))
 def test_any_clean_file_reads_the_same_both_ways(width, data, delimiter, monkeypatch):
