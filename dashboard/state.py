@@ -123,6 +123,23 @@ def remembered(name: str, key: str, compute: Callable[[], T], max_entries: int,
     return value
 
 
+def made_on_click(name: str, key: str, make: Callable[[], T],
+                  max_entries: int = 4) -> Callable[[], T]:
+    """``make`` as a download button's deferred data: run on the click, in Streamlit's
+    download thread (no session there, so this session's memo is captured now), and
+    kept so a second click of the same file is instant."""
+    memo = st.session_state.setdefault(_MEMO, {}).setdefault(name, OrderedDict())
+
+    def on_click() -> T:
+        if key not in memo:
+            memo[key] = make()
+            while len(memo) > max_entries:
+                memo.popitem(last=False)
+        return memo[key]
+
+    return on_click
+
+
 def files_digest(files: tuple[UploadedFile, ...], roster: UploadedFile | None) -> str:
     """A content hash of the uploads: the cache key for everything derived from them.
 
@@ -421,6 +438,25 @@ def summary_key(data: ActiveData | None = None) -> str:
     data = data or active_data()
     options = json.dumps(asdict(summary_options()), default=str, sort_keys=True)
     return f"{data.source_key}|{options}|{json.dumps(filters(), sort_keys=True)}"
+
+
+def estimation_later(summary: ProgramSummary, outcome_key: str,
+                     data: ActiveData) -> Callable[[], tuple[EstimationGroup, ...]]:
+    """The estimation plot's aggregates as a function to call later (off the page run):
+    the Outcomes page's result when it already has it, else computed when called."""
+    key = _estimation_key(data, summary, outcome_key)
+    drawn = resampling.done_result(key)
+    program, chosen = data.program, filters()
+    assert program is not None
+
+    def draw() -> tuple[EstimationGroup, ...]:
+        if drawn is not None:
+            return drawn
+        filtered = filter_responses(program, chosen)
+        return estimation_data(filtered.responses, filtered.outcome(outcome_key),
+                               summary.pre_wave, summary.post_wave, summary.k)
+
+    return draw
 
 
 def _estimation_key(data: ActiveData, summary: ProgramSummary, outcome_key: str) -> str:

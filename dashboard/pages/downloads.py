@@ -33,8 +33,9 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 TITLE = "Coaching program evaluation"
 
 
-# The files are written with a progress bar naming each one, and kept per session
-# (state.remembered: a cached function cannot move a bar drawn outside it).
+# The workbook is written under the page's progress bar and kept per session
+# (state.remembered: a cached function cannot move a bar drawn outside it); the
+# executive files are written when their button is clicked (state.made_on_click).
 
 
 def _workbook(key: str, outcome_key: str, summary: ProgramSummary, roi: RoiResults | None,
@@ -49,38 +50,16 @@ def _workbook(key: str, outcome_key: str, summary: ProgramSummary, roi: RoiResul
     return state.remembered("workbook", f"{key}|{outcome_key}", write, max_entries=4)
 
 
-def _report(key: str, outcome_key: str, summary: ProgramSummary, roi: RoiResults | None,
-            estimation, references: ReferenceSet, source: str, progress) -> str:
-    def write() -> str:
-        progress(0.8, "Writing the HTML report")
-        return html_report(TITLE, report_sections(summary, outcome_key, roi, estimation,
-                                                  references), summary.k, subtitle=source)
-
-    return state.remembered("report", f"{key}|{outcome_key}", write, max_entries=4)
+def _report(summary: ProgramSummary, outcome_key: str, roi: RoiResults | None, estimation,
+            references: ReferenceSet, source: str) -> str:
+    return html_report(TITLE, report_sections(summary, outcome_key, roi, estimation(),
+                                              references), summary.k, subtitle=source)
 
 
 def _brief(outcome_key: str, summary: ProgramSummary, roi: RoiResults | None, estimation,
            references: ReferenceSet, source: str):
-    return executive_brief(summary, outcome_key, roi, references, estimation, title=TITLE,
+    return executive_brief(summary, outcome_key, roi, references, estimation(), title=TITLE,
                            source=source)
-
-
-def _pdf(key: str, outcome_key: str, summary: ProgramSummary, roi: RoiResults | None,
-         estimation, references: ReferenceSet, source: str, progress) -> bytes:
-    def write() -> bytes:
-        progress(0.65, "Writing the PDF brief")
-        return brief_pdf(_brief(outcome_key, summary, roi, estimation, references, source))
-
-    return state.remembered("pdf", f"{key}|{outcome_key}", write, max_entries=4)
-
-
-def _deck(key: str, outcome_key: str, summary: ProgramSummary, roi: RoiResults | None,
-          estimation, references: ReferenceSet, source: str, progress) -> bytes:
-    def write() -> bytes:
-        progress(0.72, "Writing the PowerPoint deck")
-        return deck_pptx(_brief(outcome_key, summary, roi, estimation, references, source))
-
-    return state.remembered("deck", f"{key}|{outcome_key}", write, max_entries=4)
 
 
 def _scaled(report, start: float, share: float):
@@ -118,28 +97,37 @@ if statement is not None and statement.defaults:
                icon=":material/edit_note:")
 
 st.subheader("For executives")
-estimation = state.estimation(summary, outcome.key, data, report) if outcome else None
+# The executive files are written when their button is clicked (charts are drawn as
+# images for them, seconds each), so opening this page never waits for them.
+estimation = (state.estimation_later(summary, outcome.key, data) if outcome
+              else (lambda: None))
+file_key = f"{key}|{outcome_key}"
 try:
     left, middle, right = st.columns(3)
     left.download_button(
         "PDF executive brief (2–4 pages)",
-        _pdf(key, outcome_key, summary, roi, estimation, references, source, report),
+        state.made_on_click("pdf", file_key, lambda: brief_pdf(
+            _brief(outcome_key, summary, roi, estimation, references, source))),
         file_name="coaching_evaluation_brief.pdf", mime="application/pdf",
         icon=":material/picture_as_pdf:", key="download_pdf",
         help="The question, the answer, the ROI with its uncertainty, the caveats and the "
-             "methods in one paragraph.")
+             "methods in one paragraph. Written when you click (a few seconds).")
     middle.download_button(
         "PowerPoint deck (6 slides)",
-        _deck(key, outcome_key, summary, roi, estimation, references, source, report),
+        state.made_on_click("deck", file_key, lambda: deck_pptx(
+            _brief(outcome_key, summary, roi, estimation, references, source))),
         file_name="coaching_evaluation.pptx", mime=PPTX, icon=":material/slideshow:",
         key="download_pptx", help="Title, overview, outcome, retention, ROI and caveats; the "
-                                  "charts are pictures you can paste into a board deck.")
+                                  "charts are pictures you can paste into a board deck. "
+                                  "Written when you click.")
     right.download_button(
         "HTML report (opens offline, prints well)",
-        _report(key, outcome_key, summary, roi, estimation, references, source, report),
+        state.made_on_click("report", file_key, lambda: _report(
+            summary, outcome_key, roi, estimation, references, source)),
         file_name="coaching_evaluation_report.html", mime="text/html",
         icon=":material/description:", key="download_report",
-        help="Findings with their caveats, every chart and the ROI with its assumptions.")
+        help="Findings with their caveats, every chart and the ROI with its assumptions. "
+             "Written when you click.")
     if st.toggle("Prepare one brief per site and department (takes a minute)",
                  key="prepare_pack"):
         st.download_button(
