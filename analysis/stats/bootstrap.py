@@ -25,10 +25,9 @@ from typing import Literal
 import numpy as np
 from scipy import special
 
-DEFAULT_SEED = 20_130_863
-"""Seed used when none is given, so that the same data always give the same interval."""
+from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+from analysis.stats.effect_sizes import hedges_correction
 
-DEFAULT_RESAMPLES = 5_000
 MAX_BLOCK_BYTES = 200 * 1024 * 1024
 """Upper bound on the memory one block of resamples may use."""
 
@@ -470,7 +469,7 @@ def g_av_of_sums(sums: np.ndarray, n: int) -> np.ndarray:
     change = (sums[..., 2] - sums[..., 0]) / n
     with np.errstate(divide="ignore", invalid="ignore"):
         d_av = np.where(mean_sd > 0, change / mean_sd, np.nan)
-    return _hedges_j(n - 1) * d_av
+    return hedges_correction(n - 1) * d_av
 
 
 def g_av_features(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
@@ -489,15 +488,7 @@ def g_av_statistic(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
     change = _mean_change(pre, post)
     with np.errstate(divide="ignore", invalid="ignore"):
         d_av = np.where(mean_sd > 0, change / mean_sd, np.nan)
-    return _hedges_j(n - 1) * d_av
-
-
-def _hedges_j(df: int) -> float:
-    if df <= 1:
-        return float("nan")
-    return float(
-        np.exp(special.gammaln(df / 2) - 0.5 * np.log(df / 2) - special.gammaln((df - 1) / 2))
-    )
+    return hedges_correction(n - 1) * d_av
 
 
 def g_av_jackknife(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
@@ -520,7 +511,7 @@ def g_av_jackknife(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
     mean_sd = (loo_sd(pre_c) + loo_sd(post_c)) / 2.0
     with np.errstate(divide="ignore", invalid="ignore"):
         d_av = np.where(mean_sd > 0, mean_change / mean_sd, np.nan)
-    return _hedges_j(n - 2) * d_av
+    return hedges_correction(n - 2) * d_av
 
 
 def _check_sampler(sampler: Sampler) -> None:

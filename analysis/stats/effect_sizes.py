@@ -7,23 +7,10 @@ distribution (Steiger & Fouladi 1997; Cumming & Finch 2001).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from scipy import optimize, special, stats
 
-
-@dataclass(frozen=True)
-class EffectSize:
-    """An effect size with its confidence interval and the name of the method."""
-
-    estimate: float
-    ci_low: float
-    ci_high: float
-    method: str
-
-
-NAN_EFFECT = EffectSize(float("nan"), float("nan"), float("nan"), "not estimable")
+from analysis.stats.results import Estimate, Interval, not_estimable
 
 
 def hedges_correction(df: float) -> float:
@@ -78,7 +65,7 @@ def noncentrality_interval(
     return solve(1.0 - alpha / 2), solve(alpha / 2)
 
 
-def cohens_dz(differences: np.ndarray, confidence_level: float = 0.95) -> EffectSize:
+def cohens_dz(differences: np.ndarray, confidence_level: float = 0.95) -> Estimate:
     """d_z = d̄ / s_d for paired differences, with the exact noncentral-t CI.
 
     t = d_z·√n with n − 1 df; the CI of δ divided by √n is the CI of d_z (Lakens 2013, eq. 6).
@@ -87,16 +74,16 @@ def cohens_dz(differences: np.ndarray, confidence_level: float = 0.95) -> Effect
     diffs = diffs[np.isfinite(diffs)]
     n = diffs.size
     if n < 2:
-        return NAN_EFFECT
+        return not_estimable("d_z needs at least two differences.", confidence_level, n)
     sd = diffs.std(ddof=1)
     if sd == 0:
-        return NAN_EFFECT
+        return not_estimable("Every difference is the same, so d_z is not defined.",
+                             confidence_level, n)
     dz = diffs.mean() / sd
     low, high = noncentrality_interval(dz * np.sqrt(n), n - 1, confidence_level)
     root_n = np.sqrt(n)
-    return EffectSize(
-        float(dz), float(low / root_n), float(high / root_n), "Cohen's d_z (noncentral t CI)"
-    )
+    return Estimate(float(dz), Interval(float(low / root_n), float(high / root_n),
+                                        "noncentral t", confidence_level), n)
 
 
 def cohens_d_av(pre: np.ndarray, post: np.ndarray) -> float:
@@ -116,14 +103,14 @@ def hedges_g_av(pre: np.ndarray, post: np.ndarray) -> float:
     return hedges_correction(np.asarray(pre).size - 1) * cohens_d_av(pre, post)
 
 
-def hedges_g_independent(
+def cohens_d_independent(
     x: np.ndarray, y: np.ndarray, confidence_level: float = 0.95
-) -> EffectSize:
-    """Hedges' g for two independent groups (x − y), pooled SD, with a noncentral-t CI.
+) -> Estimate:
+    """Cohen's d_s for two independent groups (x − y), pooled SD, with a noncentral-t CI.
 
-    d_s = (x̄ − ȳ) / s_pooled, s_pooled = √(((n₁−1)s₁² + (n₂−1)s₂²) / (n₁+n₂−2)),
-    g = J(n₁+n₂−2)·d_s (Lakens 2013, eqs. 1 and 4). The CI inverts the noncentral t at
-    t = d_s / √(1/n₁ + 1/n₂) and multiplies the limits by √(1/n₁ + 1/n₂) and by J.
+    d_s = (x̄ − ȳ) / s_pooled, s_pooled = √(((n₁−1)s₁² + (n₂−1)s₂²) / (n₁+n₂−2))
+    (Lakens 2013, eq. 1). The CI inverts the noncentral t at t = d_s / √(1/n₁ + 1/n₂)
+    with n₁ + n₂ − 2 df and multiplies the limits by √(1/n₁ + 1/n₂).
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -131,14 +118,33 @@ def hedges_g_independent(
     y = y[np.isfinite(y)]
     n1, n2 = x.size, y.size
     if n1 < 2 or n2 < 2:
-        return NAN_EFFECT
+        return not_estimable("Each group needs at least two values.", confidence_level,
+                             n1 + n2)
     df = n1 + n2 - 2
     pooled = np.sqrt(((n1 - 1) * x.var(ddof=1) + (n2 - 1) * y.var(ddof=1)) / df)
     if pooled == 0:
-        return NAN_EFFECT
+        return not_estimable("Every value is the same within each group, so d is not defined.",
+                             confidence_level, n1 + n2)
     d = (x.mean() - y.mean()) / pooled
     scale = np.sqrt(1 / n1 + 1 / n2)
-    j = hedges_correction(df)
     low, high = noncentrality_interval(d / scale, df, confidence_level)
-    return EffectSize(float(j * d), float(j * low * scale), float(j * high * scale),
-                      "Hedges' g (pooled SD, noncentral t CI)")
+    return Estimate(float(d), Interval(float(low * scale), float(high * scale),
+                                       "noncentral t", confidence_level), n1 + n2)
+
+
+def hedges_g_independent(
+    x: np.ndarray, y: np.ndarray, confidence_level: float = 0.95
+) -> Estimate:
+    """Hedges' g for two independent groups (x − y), pooled SD, with a noncentral-t CI.
+
+    d_s = (x̄ − ȳ) / s_pooled, s_pooled = √(((n₁−1)s₁² + (n₂−1)s₂²) / (n₁+n₂−2)),
+    g = J(n₁+n₂−2)·d_s (Lakens 2013, eqs. 1 and 4). The CI inverts the noncentral t at
+    t = d_s / √(1/n₁ + 1/n₂) and multiplies the limits by √(1/n₁ + 1/n₂) and by J.
+    """
+    d = cohens_d_independent(x, y, confidence_level)
+    if not d.estimable:
+        return d
+    n = d.n or 0
+    j = hedges_correction(n - 2)
+    return Estimate(j * d.value, Interval(j * d.ci_low, j * d.ci_high, "noncentral t",
+                                          confidence_level), n)

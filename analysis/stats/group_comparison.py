@@ -35,11 +35,10 @@ from analysis.model.schema import (
     WAVE,
     Outcome,
 )
-from analysis.stats.effect_sizes import hedges_correction, hedges_g_independent
+from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+from analysis.stats.effect_sizes import hedges_correction
 from analysis.stats.prepost import matched_pairs
-
-DEFAULT_SEED = 20_240_601
-"""Seed used when none is given, so a report re-run on the same data gives the same CI."""
+from analysis.stats.ttests import ttest_ind
 
 METHOD_WELCH = "Difference in mean change (Welch)"
 METHOD_HEDGES = "Hedges' g of change"
@@ -252,17 +251,13 @@ def _welch(
     if n1 < 2 or n2 < 2:
         return _Estimate(**base, note="Each group needs at least two matched participants.",
                          reading="No estimate: each group needs at least two matched participants.")
-    v1, v2 = coached.var(ddof=1) / n1, comparison.var(ddof=1) / n2
-    se = float(np.sqrt(v1 + v2))
-    estimate = float(coached.mean() - comparison.mean())
+    test = ttest_ind(coached, comparison, confidence_level=confidence_level)
+    estimate, se = test.mean_difference.value, test.se
     if se == 0:
         note = "Everyone's change was identical within each group: there is no variation to test."
         return _Estimate(**base, estimate=estimate, note=note, reading=f"No test: {note}")
-    df = float((v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1)))
-    t = estimate / se
-    p = float(2 * stats.t.sf(abs(t), df))
-    margin = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
-    low, high = estimate - margin, estimate + margin
+    df, p = test.df, test.pvalue
+    low, high = test.mean_difference.ci_low, test.mean_difference.ci_high
     places = _decimals(outcome)
     reading = (
         f"The change in {_phrase_label(outcome.label)} from {waves.pre} to {waves.post} was "
@@ -282,32 +277,29 @@ def _hedges(
 ) -> _Estimate:
     n1, n2 = coached.size, comparison.size
     base = {"method": METHOD_HEDGES, "n_coached": n1, "n_comparison": n2, "unit": UNIT_SD}
-    effect = hedges_g_independent(coached, comparison, confidence_level)
-    if not np.isfinite(effect.estimate):
+    test = ttest_ind(coached, comparison, equal_var=True, confidence_level=confidence_level)
+    effect = test.hedges_g
+    if not effect.estimable:
         note = (
             "Each group needs at least two matched participants whose changes are not all "
             "identical."
         )
         return _Estimate(**base, note=note, reading=f"No standardised effect: {note}")
-    df = n1 + n2 - 2
+    # The pooled-variance t-test matches the pooled SD of g and its noncentral-t CI.
+    df, p, d = n1 + n2 - 2, test.pvalue, test.cohens_d.value
     j = hedges_correction(df)
-    d = effect.estimate / j
-    # Pooled-variance t-test: the test that matches the pooled SD of g and its noncentral-t CI.
-    pooled_sd = np.sqrt(((n1 - 1) * coached.var(ddof=1) + (n2 - 1) * comparison.var(ddof=1)) / df)
-    t = (coached.mean() - comparison.mean()) / (pooled_sd * np.sqrt(1 / n1 + 1 / n2))
-    p = float(2 * stats.t.sf(abs(t), df))
     # Large-sample SE of g (Borenstein et al. 2009, eqs. 4.20 and 4.24): V_g = J²·V_d.
     se = float(j * np.sqrt((n1 + n2) / (n1 * n2) + d**2 / (2 * (n1 + n2))))
     reading = (
         f"Hedges' g for the difference in change in {_phrase_label(outcome.label)} "
-        f"(coached − comparison): {effect.estimate:.2f} ({_percent(confidence_level)} CI "
+        f"(coached − comparison): {effect.value:.2f} ({_percent(confidence_level)} CI "
         f"{effect.ci_low:.2f} to {effect.ci_high:.2f}; {_format_p(p)}); "
         f"{'positive' if outcome.higher_is_better else 'negative'} values favour coaching "
         f"because {outcome.good_direction}."
     )
     return _Estimate(
-        **base, estimate=effect.estimate, ci_low=effect.ci_low, ci_high=effect.ci_high,
-        p_value=p, standardised=effect.estimate, se=se, df=float(df),
+        **base, estimate=effect.value, ci_low=effect.ci_low, ci_high=effect.ci_high,
+        p_value=p, standardised=effect.value, se=se, df=float(df),
         favours=favours(effect.ci_low, effect.ci_high, outcome.higher_is_better),
         reading=reading,
     )
@@ -597,7 +589,7 @@ def compare_groups(
     post_wave: str | None = None,
     covariates: Sequence[str] = (),
     k: int | None = None,
-    n_resamples: int = 5000,
+    n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     confidence_level: float = 0.95,
 ) -> pd.DataFrame:

@@ -31,8 +31,9 @@ from analysis.model.schema import (
     WAVE,
     Outcome,
 )
-from analysis.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, g_av_interval
-from analysis.stats.effect_sizes import cohens_d_av, cohens_dz, hedges_g_av
+from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+from analysis.stats.results import tidy_columns
+from analysis.stats.ttests import ttest_paired
 
 PRE = "pre"
 POST = "post"
@@ -419,17 +420,14 @@ def _pre_post_row(
         notes.append("Only 1 matched participant: spread, intervals and tests need at least 2.")
         return row, notes
     row["sd_pre"], row["sd_post"] = float(pre.std(ddof=1)), float(post.std(ddof=1))
-    sd_change = float(change.std(ddof=1))
-    row["sd_change"] = sd_change
-    row["df"] = float(n - 1)
-    if sd_change > 0:
-        margin = stats.t.ppf(0.5 + confidence_level / 2, n - 1) * sd_change / np.sqrt(n)
-        row["change_ci_low"] = row["mean_change"] - margin
-        row["change_ci_high"] = row["mean_change"] + margin
-        test = stats.ttest_rel(post, pre)
-        row["t"], row["p_value"] = float(test.statistic), float(test.pvalue)
-        dz = cohens_dz(change, confidence_level)
-        row["d_z"], row["d_z_ci_low"], row["d_z_ci_high"] = dz.estimate, dz.ci_low, dz.ci_high
+    test = ttest_paired(post, pre, confidence_level=confidence_level,
+                        n_resamples=n_resamples, seed=seed)
+    row["sd_change"] = test.sd_difference
+    row["df"] = test.df
+    if test.sd_difference > 0:
+        row.update(tidy_columns(test.mean_difference, value="mean_change", prefix="change_"))
+        row["t"], row["p_value"] = test.statistic, test.pvalue
+        row.update(tidy_columns(test.d_z, value="d_z", prefix="d_z_"))
     else:
         notes.append(
             "Every participant changed by exactly the same amount, so the t interval, the "
@@ -439,22 +437,17 @@ def _pre_post_row(
         row["wilcoxon_p"] = float(stats.wilcoxon(post, pre).pvalue)
     else:
         notes.append("No participant's score changed, so the signed-rank test is not defined.")
-    d_av = cohens_d_av(pre, post)
-    if np.isfinite(d_av) and n_resamples == 0:
+    if test.d_av.estimable and n_resamples == 0:
         # Numbers first: g_av now, its BCa interval when resampling is asked for.
-        row["d_av"] = d_av
-        row["g_av"] = hedges_g_av(pre, post)
+        row["d_av"] = test.d_av.value
+        row["g_av"] = test.g_av.value
         row["_g_method"] = "its BCa bootstrap interval not computed (no resampling asked for)"
-    elif np.isfinite(d_av):
-        row["d_av"] = d_av
-        interval = g_av_interval(
-            pre, post, n_resamples=n_resamples, seed=seed, confidence_level=confidence_level
-        )
-        row["g_av"] = interval.estimate
-        row["g_av_ci_low"], row["g_av_ci_high"] = interval.ci_low, interval.ci_high
-        if interval.note:
-            notes.append(f"g_av interval: {interval.note}")
-        row["_g_method"] = interval.method
+    elif test.d_av.estimable:
+        row["d_av"] = test.d_av.value
+        row.update(tidy_columns(test.g_av, value="g_av", prefix="g_av_"))
+        if test.g_av.note:
+            notes.append(f"g_av interval: {test.g_av.note}")
+        row["_g_method"] = test.g_av.interval.method
     else:
         notes.append("Every score is identical at both waves, so d_av and g_av are not defined.")
     return row, notes

@@ -25,6 +25,7 @@ from analysis.model.schema import (
     Outcome,
     ProgramData,
 )
+from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.group_comparison import compare_groups
 from analysis.stats.multiplicity import add_holm_column
 from analysis.stats.prepost import pre_post, resolve_waves, reuse_matched_pairs
@@ -35,7 +36,6 @@ from analysis.stats.subgroups import forest_table
 from analysis.stats.survival import bootstrap_retention_difference, logrank_test, retention_curves
 from analysis.stats.trend import wave_means
 
-DEFAULT_SEED = 20261123
 SUBGROUP_ATTRIBUTES: tuple[str, ...] = ("cohort", "site", "specialty", "modality")
 TABLES: tuple[str, ...] = (
     "pre_post", "group_comparison", "subgroups", "trend", "prevalence", "prevalence_change",
@@ -60,7 +60,7 @@ class SummaryOptions:
     post_wave: str | None = None
     outcomes: tuple[str, ...] | None = None
     k: int | None = None
-    n_resamples: int = 5000
+    n_resamples: int = DEFAULT_RESAMPLES
     seed: int = DEFAULT_SEED
     horizon_months: float = 12.0
     follow_up_end: date | None = None

@@ -70,7 +70,7 @@ def test_statistics_match_scipy_and_effect_size_functions():
     assert row["wilcoxon_p"] == pytest.approx(stats.wilcoxon(post, pre).pvalue)
     dz = cohens_dz(post - pre)
     assert (row["d_z"], row["d_z_ci_low"], row["d_z_ci_high"]) == pytest.approx(
-        (dz.estimate, dz.ci_low, dz.ci_high))
+        (dz.value, dz.ci_low, dz.ci_high))
     g = g_av_interval(pre, post, n_resamples=500, seed=3)
     assert (row["g_av"], row["g_av_ci_low"], row["g_av_ci_high"]) == pytest.approx(
         (g.estimate, g.ci_low, g.ci_high))
