@@ -6,8 +6,8 @@ needed to treat (NNT). Without dates (a retained yes/no column), the same compar
 uses the 2 × 2 table: Newcombe's hybrid score interval for the difference, Katz's log
 interval for the ratio and Fisher's exact test.
 
-Curves, the log-rank test and the bootstrap live in :mod:`analysis.stats.survival` and are
-re-exported here, so ``from analysis.stats.retention import ...`` reaches the whole API.
+Curves, the log-rank test and the bootstrap live in :mod:`analysis.stats.survival`; the
+Wilson and Newcombe intervals and the NNT in :mod:`analysis.stats.proportions`.
 
 Every table has one row per ``measure``:
 
@@ -27,7 +27,6 @@ Every table has one row per ``measure``:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -42,32 +41,21 @@ from analysis.model.disclosure import (
 )
 from analysis.model.errors import MappingError
 from analysis.model.findings import Finding
+from analysis.stats.proportions import (
+    NumberNeededToTreat,
+    newcombe_difference_interval,
+    number_needed_to_treat,
+    wilson_interval,
+)
 from analysis.stats.survival import (
     CI_METHOD,
     FINDINGS_ATTR,
     HorizonRetention,
-    bootstrap_retention_difference,
     format_p,
-    kaplan_meier,
-    logrank_test,
     retention_at,
-    retention_curves,
     time_to_exit,
     z_value,
 )
-
-__all__ = [
-    "NumberNeededToTreat",
-    "bootstrap_retention_difference",
-    "kaplan_meier",
-    "logrank_test",
-    "newcombe_difference_interval",
-    "number_needed_to_treat",
-    "retention_at_horizon",
-    "retention_curves",
-    "retention_yes_no",
-    "time_to_exit",
-]
 
 RETENTION = "retention"
 DIFFERENCE = "retention difference"
@@ -86,70 +74,6 @@ YES_NO_COLUMNS = (
     "p_value", "reading", "note", "suppressed",
 )  # fmt: skip
 LABELS = ("measure", "group", "horizon_months", "ci_method")
-
-
-@dataclass(frozen=True)
-class NumberNeededToTreat:
-    """NNT = 1 / difference with Altman's interval (limits of the difference inverted).
-
-    ``estimate`` is positive for benefit and infinite when the difference is 0;
-    ``ci_low`` = 1/upper and ``ci_high`` = 1/lower of the difference's interval.
-    """
-
-    estimate: float
-    ci_low: float
-    ci_high: float
-    ci_includes_infinity: bool
-    interval: str
-
-
-def _inverse(value: float) -> float:
-    return np.inf if value == 0 else 1.0 / value
-
-
-def _nnt_words(value: float) -> str:
-    if np.isinf(value):
-        return "∞"
-    return f"NNT({'benefit' if value > 0 else 'harm'}) {abs(value):.1f}"
-
-
-def number_needed_to_treat(difference: float, ci_low: float, ci_high: float) -> NumberNeededToTreat:
-    """Number needed to treat with its confidence interval by inverting the difference's.
-
-    NNT = 1/RD; limits 1/U and 1/L. When L < 0 < U the interval is the two disjoint
-    pieces "NNT(benefit) 1/U to ∞ to NNT(harm) 1/|L|" (Altman 1998, BMJ 317:1309–12).
-
-    Examples
-    --------
-    >>> number_needed_to_treat(0.10, -0.05, 0.25).interval
-    'NNT(benefit) 4.0 to ∞ to NNT(harm) 20.0'
-    """
-    estimate, low, high = _inverse(difference), _inverse(ci_high), _inverse(ci_low)
-    through_infinity = bool(ci_low < 0 < ci_high)
-    if through_infinity:
-        text = f"{_nnt_words(low)} to ∞ to {_nnt_words(high)}"
-    elif ci_low >= 0:  # benefit throughout (an infinite end when a limit is exactly 0)
-        text = f"NNT(benefit) {low:.1f} to " + ("∞" if np.isinf(high) else f"{high:.1f}")
-    else:  # harm throughout: the smaller number needed to harm comes from the lower limit
-        text = f"NNT(harm) {abs(high):.1f} to " + ("∞" if np.isinf(low) else f"{abs(low):.1f}")
-    return NumberNeededToTreat(estimate, low, high, through_infinity, text)
-
-
-def newcombe_difference_interval(
-    retained_1: int, n_1: int, retained_2: int, n_2: int, confidence_level: float = 0.95
-) -> tuple[float, float]:
-    """Newcombe's hybrid score interval for p₁ − p₂ (Newcombe 1998, Stat Med 17:873–890, method 10).
-
-    With Wilson score limits (l₁, u₁) and (l₂, u₂): L = δ − √((p₁ − l₁)² + (u₂ − p₂)²),
-    U = δ + √((u₁ − p₁)² + (p₂ − l₂)²), δ = p₁ − p₂.
-    """
-    p_1, p_2 = retained_1 / n_1, retained_2 / n_2
-    ci_1 = stats.binomtest(retained_1, n_1).proportion_ci(confidence_level, method="wilson")
-    ci_2 = stats.binomtest(retained_2, n_2).proportion_ci(confidence_level, method="wilson")
-    delta = p_1 - p_2
-    low = delta - np.hypot(p_1 - ci_1.low, ci_2.high - p_2)
-    high = delta + np.hypot(ci_1.high - p_1, p_2 - ci_2.low)
-    return float(low), float(high)
 
 
 def _pct(value: float) -> str:
@@ -564,14 +488,14 @@ def _yes_no_group_row(
         )
         return {"measure": RETENTION, "group": group, "n": n, "estimate": np.nan,
                 "reading": reason, "note": reason, "suppressed": True}  # fmt: skip
-    ci = stats.binomtest(kept, n).proportion_ci(level, method="wilson")
+    low, high = wilson_interval(kept, n, level)
     share = kept / n
     return {
         "measure": RETENTION, "group": group, "n": n, "retained": kept, "left": n - kept,
-        "estimate": share, "ci_low": ci.low, "ci_high": ci.high, "ci_method": "Wilson score",
+        "estimate": share, "ci_low": low, "ci_high": high, "ci_method": "Wilson score",
         "reading": (
             f"{_pct(share)} % of {group} physicians were retained ({kept:,} of {n:,}; "
-            f"{_ci_label(level)} {_pct(ci.low)} to {_pct(ci.high)})."
+            f"{_ci_label(level)} {_pct(low)} to {_pct(high)})."
         ),
     }  # fmt: skip
 

@@ -25,13 +25,9 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from analysis.model.errors import MappingError
-from analysis.stats.retention import (
-    newcombe_difference_interval,
-    number_needed_to_treat,
-    retention_at_horizon,
-    retention_yes_no,
-    time_to_exit,
-)
+from analysis.stats.proportions import newcombe_difference_interval, number_needed_to_treat
+from analysis.stats.retention import retention_at_horizon, retention_yes_no
+from analysis.stats.survival import time_to_exit
 from tests.analysis.stats.test_survival import make_roster, random_roster
 
 
@@ -349,7 +345,7 @@ def test_horizon_never_exposes_a_small_group_and_ignores_row_order(rows, k, seed
 
 
 def test_nnt_reading_rounds_up_to_whole_physicians_without_float_noise():
-    from analysis.stats.retention import _nnt_reading, number_needed_to_treat
+    from analysis.stats.retention import _nnt_reading
 
     # 1 / 0.04 is 25.000000000000004 in floating point: the reading must say 25.
     nnt = number_needed_to_treat(0.96 - 0.92, 0.02, 0.06)
