@@ -31,6 +31,7 @@ from analysis.stats.group_comparison import (
     _phrase_label,
     resolve_waves,
 )
+from analysis.stats.results import Interval
 
 EFFECT_MEAN_CHANGE = "mean_change"
 EFFECT_DIFFERENCE_IN_CHANGE = "difference_in_change"
@@ -82,9 +83,10 @@ class PooledEstimate:
     Attributes
     ----------
     estimate, ci_low, ci_high, se : pooled effect, its normal-theory CI and SE.
-    p_value : two-sided z-test of the pooled effect against 0.
+    z, p_value : the z statistic (estimate/SE) and its two-sided p-value against 0.
     q, q_df, q_p_value : Cochran's Q, its degrees of freedom (studies − 1) and χ² p-value.
-    i_squared : share of the variation due to heterogeneity, 0–1 (Higgins & Thompson 2002).
+    i_squared : share of the variation due to heterogeneity, in % (Higgins & Thompson
+        2002).
     tau_squared : between-subgroup variance τ².
     n_studies : number of estimates pooled.
     method : "DerSimonian–Laird random effects".
@@ -105,42 +107,85 @@ class PooledEstimate:
     n_studies: int
     method: str = METHOD_DL
     note: str = ""
+    z: float = float("nan")
+
+    def confidence_interval(self) -> Interval:
+        """The pooled estimate's interval (normal quantile)."""
+        return Interval(self.ci_low, self.ci_high, "normal (random effects SE)", self.level)
+
+    level: float = 0.95
 
 
 def pooled_random_effects(
-    estimates: np.ndarray, standard_errors: np.ndarray, confidence_level: float = 0.95
+    estimates: np.ndarray,
+    standard_errors: np.ndarray | None = None,
+    confidence_level: float = 0.95,
+    *,
+    variances: np.ndarray | None = None,
 ) -> PooledEstimate:
     """Pool estimates by inverse-variance random effects (DerSimonian & Laird 1986).
 
     Parameters
     ----------
-    estimates : one estimate per subgroup (or study).
-    standard_errors : their standard errors, all finite and positive.
-    confidence_level : for the pooled CI (normal quantile).
+    estimates : array_like
+        One estimate per subgroup (or study).
+    standard_errors : array_like, optional
+        Their standard errors, all finite and positive.
+    confidence_level : float
+        For the pooled CI (normal quantile).
+    variances : array_like, optional
+        Their sampling variances, instead of ``standard_errors`` (give exactly one).
 
     Returns
     -------
     PooledEstimate
+        ``estimate``, ``ci_low``, ``ci_high``, ``se``, ``z``, ``p_value``, ``q``,
+        ``q_df``, ``q_p_value``, ``i_squared`` (%), ``tau_squared``, ``n_studies``.
 
     Notes
     -----
-    wᵢ = 1/seᵢ², ȳ_w = Σwᵢyᵢ/Σwᵢ, Q = Σwᵢ(yᵢ − ȳ_w)², df = k − 1,
-    τ² = max(0, (Q − df)/(Σw − Σw²/Σw)), w*ᵢ = 1/(seᵢ² + τ²), pooled = Σw*y/Σw*,
-    SE = 1/√Σw*, CI = pooled ± z(1 − α/2)·SE, I² = max(0, (Q − df)/Q), p(Q) from χ²(df).
+    wᵢ = 1/vᵢ, ȳ_w = Σwᵢyᵢ/Σwᵢ, Q = Σwᵢ(yᵢ − ȳ_w)², df = k − 1,
+    τ² = max(0, (Q − df)/(Σw − Σw²/Σw)), w*ᵢ = 1/(vᵢ + τ²), pooled = Σw*y/Σw*,
+    SE = 1/√Σw*, z = pooled/SE, CI = pooled ± z(1 − α/2)·SE,
+    I² = 100 % · max(0, (Q − df)/Q), p(Q) from χ²(df).
     DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials 1986;7:177–188.
 
     Examples
     --------
-    >>> pooled = pooled_random_effects(np.array([0.1, 0.5, 0.9]), np.array([0.2, 0.2, 0.2]))
-    >>> round(pooled.estimate, 3)
-    0.5
+    The BCG vaccine trials (Colditz et al. 1994, JAMA 271:698; the ``dat.bcg`` data of
+    R's metafor): log risk ratios of tuberculosis from the 2 × 2 counts. metafor's
+    ``rma(yi, vi, method = "DL")`` prints estimate −0.7141, z = −3.9952, τ² = 0.3088,
+    I² = 92.12 %, Q(df = 12) = 152.2330.
+
+    >>> counts = np.array([
+    ...     [4, 119, 11, 128], [6, 300, 29, 274], [3, 228, 11, 209], [62, 13536, 248, 12619],
+    ...     [33, 5036, 47, 5761], [180, 1361, 372, 1079], [8, 2537, 10, 619],
+    ...     [505, 87886, 499, 87892], [29, 7470, 45, 7232], [17, 1699, 65, 1600],
+    ...     [186, 50448, 141, 27197], [5, 2493, 3, 2338], [27, 16886, 29, 17825]])
+    >>> tpos, tneg, cpos, cneg = counts.T
+    >>> log_rr = np.log(tpos / (tpos + tneg)) - np.log(cpos / (cpos + cneg))
+    >>> variance = 1 / tpos - 1 / (tpos + tneg) + 1 / cpos - 1 / (cpos + cneg)
+    >>> pooled = pooled_random_effects(log_rr, variances=variance)
+    >>> print(f"{pooled.estimate:.4f}, z = {pooled.z:.4f}, tau2 = {pooled.tau_squared:.4f}, "
+    ...       f"I2 = {pooled.i_squared:.2f} %, Q({pooled.q_df}) = {pooled.q:.4f}")
+    -0.7141, z = -3.9952, tau2 = 0.3088, I2 = 92.12 %, Q(12) = 152.2330
     """
+    if (standard_errors is None) == (variances is None):
+        raise ValueError("give exactly one of standard_errors and variances")
     y = np.asarray(estimates, dtype=float)
-    se = np.asarray(standard_errors, dtype=float)
+    if variances is not None:
+        variance = np.asarray(variances, dtype=float)
+        if np.any(variance < 0):
+            raise ValueError("variances must be positive")
+        se = np.sqrt(variance)
+    else:
+        se = np.asarray(standard_errors, dtype=float)
     if y.shape != se.shape or y.ndim != 1:
-        raise ValueError("estimates and standard_errors must be 1-D arrays of the same length")
+        raise ValueError("estimates and their standard errors (or variances) must be 1-D "
+                         "arrays of the same length")
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(se)) and np.all(se > 0)):
-        raise ValueError("estimates must be finite and standard_errors finite and positive")
+        raise ValueError("estimates must be finite and standard errors (or variances) finite "
+                         "and positive")
     if not 0 < confidence_level < 1:
         raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level}")
     k = y.size
@@ -148,7 +193,7 @@ def pooled_random_effects(
     if k < 2:
         return PooledEstimate(
             nan, nan, nan, nan, nan, nan, max(k - 1, 0), nan, nan, nan, k,
-            note="Pooling needs results from at least two subgroups.",
+            note="Pooling needs results from at least two subgroups.", level=confidence_level,
         )
     w = 1.0 / se**2
     fixed = float(w @ y / w.sum())
@@ -167,10 +212,12 @@ def pooled_random_effects(
         ci_high=pooled + z * pooled_se,
         se=pooled_se,
         p_value=float(2 * stats.norm.sf(abs(pooled / pooled_se))),
+        z=pooled / pooled_se,
+        level=confidence_level,
         q=q,
         q_df=df,
         q_p_value=float(stats.chi2.sf(q, df)),
-        i_squared=float(i2),
+        i_squared=100.0 * float(i2),
         tau_squared=float(tau2),
         n_studies=k,
     )
@@ -477,7 +524,7 @@ def forest_table(
             f"Pooled over {pooled.n_studies} subgroups (random effects): "
             f"{pooled.estimate:+.{places}f} {outcome.unit} "
             f"({confidence_level * 100:g} % CI {pooled.ci_low:+.{places}f} to "
-            f"{pooled.ci_high:+.{places}f}); heterogeneity I² = {100 * pooled.i_squared:.0f} %, "
+            f"{pooled.ci_high:+.{places}f}); heterogeneity I² = {pooled.i_squared:.0f} %, "
             f"τ² = {pooled.tau_squared:.3g}, Q = {pooled.q:.2f} on {pooled.q_df} df "
             f"(p = {pooled.q_p_value:.3f})."
         )
@@ -515,7 +562,7 @@ def forest_table(
         "q": value(pooled.q),
         "q_df": pooled.q_df if estimable else pd.NA,
         "q_p_value": value(pooled.q_p_value),
-        "i_squared": value(pooled.i_squared),
+        "i_squared": value(pooled.i_squared / 100),  # the table keeps I² on 0–1
         "tau_squared": value(pooled.tau_squared),
     }
     table = rows.copy()
