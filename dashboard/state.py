@@ -38,6 +38,7 @@ from analysis.model.errors import ReferenceFileError, UserFacingError
 from analysis.model.findings import Finding
 from analysis.model.schema import ProgramData
 from analysis.present.overview import default_scenario, scenario_with_program_effects
+from analysis.present.readings import with_readings
 from analysis.present.references import (
     ReferenceSet,
     load_reference_file,
@@ -317,7 +318,8 @@ def current_summary(data: ActiveData | None = None,
     with said_not_raised():
         return remembered(
             "summary", key,
-            lambda: summarize_program(filter_responses(program, chosen), options, progress),
+            lambda: with_readings(
+                summarize_program(filter_responses(program, chosen), options, progress)),
             max_entries=8, shared=data.is_sample)
     raise AssertionError("unreachable: said_not_raised stops the page")
 
@@ -348,13 +350,13 @@ def _sample_page(options_key: str, filters_key: str, _options: SummaryOptions,
                  _filters: dict) -> ProgramSummary:
     program = sample_prepared().program
     assert program is not None
-    return summarize_program(filter_responses(program, _filters), _options)
+    return with_readings(summarize_program(filter_responses(program, _filters), _options))
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def _upload_page(source_key: str, options_key: str, filters_key: str, _program: ProgramData,
                  _options: SummaryOptions, _filters: dict) -> ProgramSummary:
-    return summarize_program(filter_responses(_program, _filters), _options)
+    return with_readings(summarize_program(filter_responses(_program, _filters), _options))
 
 
 def page_summary(data: ActiveData, tables: tuple[str, ...],
@@ -386,7 +388,8 @@ def resampled_summary(
 
     def work(progress: resampling.Progress) -> ProgramSummary:
         progress.report(0.0, "filtering")
-        return summarize_program(filter_responses(program, chosen), options, progress.report)
+        return with_readings(summarize_program(filter_responses(program, chosen), options,
+                                               progress.report))
 
     with said_not_raised():
         return resampling.result_of(key, label, work)

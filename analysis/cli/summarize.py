@@ -23,6 +23,7 @@ from analysis.intake.pipeline import prepare_program
 from analysis.model.errors import UserFacingError
 from analysis.model.findings import has_blocking
 from analysis.present.exports.csv import table_to_csv
+from analysis.present.readings import with_readings
 from analysis.stats.summary import (
     ProgramSummary,
     SummaryOptions,
@@ -69,7 +70,9 @@ def _read(path: Path, wave: str | None = None) -> UploadedFile:
 
 def write_summary(summary: ProgramSummary, out: Path) -> dict:
     """Write every table as CSV (small cells as "< k"), ``summary.json`` and the retention
-    difference's bootstrap draws into ``out``; returns the summary.json document."""
+    difference's bootstrap draws into ``out``; returns the summary.json document. Each
+    table carries its plain-language ``reading`` (added here if the summary has none)."""
+    summary = with_readings(summary)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in summary.tables().items():
         (out / f"{name}.csv").write_bytes(table_to_csv(table, summary.k))

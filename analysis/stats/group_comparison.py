@@ -47,6 +47,10 @@ METHOD_PREVALENCE = "Prevalence difference-in-differences"
 METHOD_NO_COMPARISON = "No comparison group"
 METHODS: tuple[str, ...] = (METHOD_WELCH, METHOD_HEDGES, METHOD_ANCOVA, METHOD_PREVALENCE)
 
+ANCOVA_DIFFERENCING_NOTE = (
+    "Withheld: the covariates leave out fewer than k participants, and comparing this row "
+    "with the others could reveal something about them."
+)
 UNIT_SD = "standard deviations"
 UNIT_PERCENTAGE_POINTS = "percentage points"
 
@@ -68,7 +72,6 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "se",
     "df",
     "favours",
-    "reading",
     "note",
     "suppressed",
 )
@@ -168,41 +171,7 @@ def _matched_pairs(
     return pairs[pairs[GROUP].isin([COACHED, COMPARISON])].reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------- wording
-
-
-def _phrase_label(label: str) -> str:
-    """The outcome name as it reads mid-sentence ("Emotional exhaustion" → "emotional...")."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
-
-
-def _decimals(outcome: Outcome) -> int:
-    return 1 if (outcome.maximum - outcome.minimum) >= 20 else 2
-
-
-def _format_p(p: float) -> str:
-    if not np.isfinite(p):
-        return "p not available"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _percent(confidence_level: float) -> str:
-    return f"{confidence_level * 100:g} %"
-
-
-def _signed_interval(low: float, high: float, decimals: int, unit: str) -> str:
-    """A CI in words: "3.1 to 8.7 lower", or "from 3.0 lower to 0.6 higher" when it spans 0."""
-    if low >= 0:
-        return f"{low:.{decimals}f} to {high:.{decimals}f} {unit} higher"
-    if high <= 0:
-        return f"{-high:.{decimals}f} to {-low:.{decimals}f} {unit} lower"
-    return f"from {-low:.{decimals}f} {unit} lower to {high:.{decimals}f} {unit} higher"
-
-
-def _higher_lower(value: float) -> str:
-    return "higher" if value > 0 else "lower" if value < 0 else "different (no difference)"
+# --------------------------------------------------------------------------- direction
 
 
 def favours(low: float, high: float, higher_is_better: bool) -> str:
@@ -238,7 +207,6 @@ class _Estimate:
     se: float = float("nan")
     df: float = float("nan")
     favours: str | None = None
-    reading: str = ""
     note: str | None = None
 
 
@@ -249,26 +217,17 @@ def _welch(
     n1, n2 = coached.size, comparison.size
     base = {"method": METHOD_WELCH, "n_coached": n1, "n_comparison": n2, "unit": outcome.unit}
     if n1 < 2 or n2 < 2:
-        return _Estimate(**base, note="Each group needs at least two matched participants.",
-                         reading="No estimate: each group needs at least two matched participants.")
+        return _Estimate(**base, note="Each group needs at least two matched participants.")
     test = ttest_ind(coached, comparison, confidence_level=confidence_level)
     estimate, se = test.mean_difference.value, test.se
     if se == 0:
         note = "Everyone's change was identical within each group: there is no variation to test."
-        return _Estimate(**base, estimate=estimate, note=note, reading=f"No test: {note}")
+        return _Estimate(**base, estimate=estimate, note=note)
     df, p = test.df, test.pvalue
     low, high = test.mean_difference.ci_low, test.mean_difference.ci_high
-    places = _decimals(outcome)
-    reading = (
-        f"The change in {_phrase_label(outcome.label)} from {waves.pre} to {waves.post} was "
-        f"{abs(estimate):.{places}f} {outcome.unit} {_higher_lower(estimate)} among coached "
-        f"physicians than in the comparison group ({_percent(confidence_level)} CI "
-        f"{_signed_interval(low, high, places, outcome.unit)}; {_format_p(p)}, Welch's t-test); "
-        f"{outcome.good_direction}."
-    )
     return _Estimate(
         **base, estimate=estimate, ci_low=low, ci_high=high, p_value=p, se=se, df=df,
-        favours=favours(low, high, outcome.higher_is_better), reading=reading,
+        favours=favours(low, high, outcome.higher_is_better),
     )
 
 
@@ -284,24 +243,16 @@ def _hedges(
             "Each group needs at least two matched participants whose changes are not all "
             "identical."
         )
-        return _Estimate(**base, note=note, reading=f"No standardised effect: {note}")
+        return _Estimate(**base, note=note)
     # The pooled-variance t-test matches the pooled SD of g and its noncentral-t CI.
     df, p, d = n1 + n2 - 2, test.pvalue, test.cohens_d.value
     j = hedges_correction(df)
     # Large-sample SE of g (Borenstein et al. 2009, eqs. 4.20 and 4.24): V_g = J²·V_d.
     se = float(j * np.sqrt((n1 + n2) / (n1 * n2) + d**2 / (2 * (n1 + n2))))
-    reading = (
-        f"Hedges' g for the difference in change in {_phrase_label(outcome.label)} "
-        f"(coached − comparison): {effect.value:.2f} ({_percent(confidence_level)} CI "
-        f"{effect.ci_low:.2f} to {effect.ci_high:.2f}; {_format_p(p)}); "
-        f"{'positive' if outcome.higher_is_better else 'negative'} values favour coaching "
-        f"because {outcome.good_direction}."
-    )
     return _Estimate(
         **base, estimate=effect.value, ci_low=effect.ci_low, ci_high=effect.ci_high,
         p_value=p, standardised=effect.value, se=se, df=float(df),
         favours=favours(effect.ci_low, effect.ci_high, outcome.higher_is_better),
-        reading=reading,
     )
 
 
@@ -378,7 +329,7 @@ def _ancova(
 
     def not_estimable(reason: str) -> _Estimate:
         note = " ".join([reason, *notes])
-        return _Estimate(**base, note=note, reading=f"No adjusted estimate: {reason}")
+        return _Estimate(**base, note=note)
 
     if n1 < 2 or n2 < 2:
         return not_estimable("Each group needs at least two matched participants.")
@@ -402,23 +353,10 @@ def _ancova(
     margin = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
     low, high = estimate - margin, estimate + margin
     p = float(2 * stats.t.sf(abs(estimate / se), df))
-    places = _decimals(outcome)
-    adjusted_for = "baseline" + (
-        " and " + ", ".join(c for c in covariates) if covariates else ""
-    )
-    ci_words = (
-        f"{_percent(confidence_level)} CI {_signed_interval(low, high, places, outcome.unit)}"
-    )
-    reading = (
-        f"After adjusting for {adjusted_for}, coached physicians' "
-        f"{_phrase_label(outcome.label)} at {waves.post} was {abs(estimate):.{places}f} "
-        f"{outcome.unit} {_higher_lower(estimate)} than the comparison group's "
-        f"({ci_words}; {_format_p(p)}); {outcome.good_direction}."
-    )
     return _Estimate(
         **base, estimate=estimate, ci_low=low, ci_high=high, p_value=p,
         standardised=estimate / pooled_baseline_sd, se=se, df=df,
-        favours=favours(low, high, outcome.higher_is_better), reading=reading,
+        favours=favours(low, high, outcome.higher_is_better),
         note=" ".join(notes) or None,
     )
 
@@ -507,10 +445,10 @@ def _prevalence_did(
     cutoff = outcome.cutoff
     if cutoff is None:
         note = f"{outcome.label} has no published cut-off, so there is no prevalence to compare."
-        return _Estimate(**base, note=note, reading=f"Not applicable: {note}")
+        return _Estimate(**base, note=note)
     if n1 < 2 or n2 < 2:
         note = "Each group needs at least two matched participants."
-        return _Estimate(**base, note=note, reading=f"No estimate: {note}")
+        return _Estimate(**base, note=note)
     met_pre = cutoff.applies(pairs["pre"]).to_numpy(dtype=int, na_value=0)
     met_post = cutoff.applies(pairs["post"]).to_numpy(dtype=int, na_value=0)
     status_change = met_post - met_pre
@@ -523,23 +461,15 @@ def _prevalence_did(
     if counts1[1] == n1 and counts2[1] == n2:
         note = (f"No one's status changed in either group, so the bootstrap cannot express "
                 f"uncertainty about {share}.")
-        return _Estimate(**base, estimate=float(estimate), note=note,
-                         reading=f"No interval: {note}")
+        return _Estimate(**base, estimate=float(estimate), note=note)
     interval = prevalence_change_bca(
         counts1, counts2, n_resamples=n_resamples, rng=np.random.default_rng(seed),
         confidence_level=confidence_level,
     )
     low, high = 100 * interval.ci_low, 100 * interval.ci_high
-    reading = (
-        f"From {waves.pre} to {waves.post}, {share} changed by {estimate:+.1f} percentage "
-        f"points among coached physicians relative to the comparison group "
-        f"({_percent(confidence_level)} CI {low:+.1f} to {high:+.1f}, BCa bootstrap of "
-        f"{n_resamples:,} resamples; cut-off: {cutoff.source}); "
-        f"{'a fall' if fewer_is_better else 'a rise'} is better."
-    )
     return _Estimate(
         **base, estimate=float(estimate), ci_low=low, ci_high=high,
-        se=100 * interval.se, favours=favours(low, high, not fewer_is_better), reading=reading,
+        se=100 * interval.se, favours=favours(low, high, not fewer_is_better),
         note="CI: bias-corrected and accelerated (BCa) bootstrap, resampling participants "
              "within each group; no p-value is given for this row.",
     )
@@ -570,7 +500,6 @@ def _no_comparison(
 ) -> pd.DataFrame:
     row = _Estimate(
         method=METHOD_NO_COMPARISON, n_coached=n_coached, n_comparison=0,
-        reading=f"Coached and comparison physicians cannot be compared: {NO_COMPARISON_CAVEAT}",
         note=NO_COMPARISON_CAVEAT,
     )
     table = _table([row], outcome, waves)
@@ -636,7 +565,6 @@ def compare_groups(
         * ``df``: degrees of freedom (Welch–Satterthwaite; n₁ + n₂ − 2; residual df).
         * ``favours``: "coached", "comparison" or "neither" (the interval includes 0),
           judged by the outcome's good direction.
-        * ``reading``: the result in one plain sentence.
         * ``note``: why a row has no estimate, or what the row leaves out.
         * ``suppressed``: True when the row is withheld because a group has fewer than k
           matched pairs.
@@ -704,9 +632,5 @@ def compare_groups(
     if ancova_differencing and not (full < k).any():
         for column in COUNT_COLUMNS:
             table.loc[ancova, column] = pd.NA
-        table.loc[ancova, "reading"] = (
-            f"Not shown: the covariates leave out fewer than {k} participants, so comparing "
-            "this row with the others could reveal something about them. Fill in the "
-            "covariates or choose others."
-        )
+        table.loc[ancova, "note"] = ANCOVA_DIFFERENCING_NOTE
     return table

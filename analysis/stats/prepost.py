@@ -140,38 +140,6 @@ def caveat_applies(responses: pd.DataFrame, by: str, level: object) -> bool:
     return by != GROUP or level == COACHED
 
 
-def who(by: str, level: object, n: int) -> str:
-    """Plain words for the people a row describes, e.g. "50 coached physicians"."""
-    if by == GROUP:
-        return f"{n:,} {level} physicians"
-    return f"{n:,} physicians with {by.replace('_', ' ')} {level}"
-
-
-def fmt(value: float, decimals: int) -> str:
-    """A number with a typographic minus sign, as printed in readings."""
-    text = f"{value:.{decimals}f}"
-    if text.startswith("-") and float(text) != 0:
-        return "\u2212" + text[1:]
-    return text.lstrip("-")
-
-
-def decimals_for(outcome: Outcome) -> int:
-    """One decimal on wide scales (e.g. 0–54), two on narrow ones (e.g. 1–5)."""
-    return 1 if (outcome.maximum - outcome.minimum) >= 20 else 2
-
-
-def effect_words(g: float) -> str:
-    """Cohen's (1988) conventions: |g| < 0.2 negligible, < 0.5 small, < 0.8 moderate, else large."""
-    size = abs(g)
-    if size < 0.2:
-        return "negligible"
-    if size < 0.5:
-        return "small"
-    if size < 0.8:
-        return "moderate"
-    return "large"
-
-
 # --- matched pairs -------------------------------------------------------------------
 
 
@@ -348,43 +316,6 @@ ESTIMATE_COLUMNS = [
 ]
 
 
-def _describe_change(
-    outcome: Outcome,
-    by: str,
-    level: object,
-    row: dict,
-    pre_wave: str,
-    post_wave: str,
-    confidence_level: float,
-) -> str:
-    places = decimals_for(outcome)
-    change, low, high = row["mean_change"], row["change_ci_low"], row["change_ci_high"]
-    ci = f"{confidence_level * 100:g} % CI"
-    if change < 0:
-        verb, size, lo, hi = "fell by", -change, -high, -low
-    elif change > 0:
-        verb, size, lo, hi = "rose by", change, low, high
-    else:
-        verb, size, lo, hi = "did not change on average", 0.0, low, high
-    amount = "" if change == 0 else f" {fmt(size, places)} {outcome.unit}"
-    interval = (
-        f" ({ci} {fmt(lo, places)} to {fmt(hi, places)})" if np.isfinite(low) else ""
-    )
-    text = (
-        f"{outcome.label} {verb}{amount}{interval} among {who(by, level, row['n'])} "
-        f"followed up from {pre_wave} to {post_wave}; {outcome.good_direction}"
-    )
-    if not np.isfinite(low) or low <= 0 <= high:
-        text += ", but the change is not distinguishable from no change"
-    elif row["improved"]:
-        text += ", so this is an improvement"
-    else:
-        text += ", so this is a worsening"
-    if np.isfinite(row["g_av"]):
-        text += f"; a {effect_words(row['g_av'])} effect (g_av = {fmt(row['g_av'], 2)})"
-    return text + "."
-
-
 def _pre_post_row(
     pairs: pd.DataFrame,
     outcome: Outcome,
@@ -500,7 +431,6 @@ def pre_post(
       (participants resampled, seeded): the headline effect size.
     - ``improved``: whether the mean change is in the good direction.
     - ``method``: the tests and interval methods used.
-    - ``reading``: one plain sentence for a program lead.
     - ``note``: why an estimate is missing, and the caveat when there is no comparison group.
     - ``suppressed``: True when fewer than k participants make the row (its statistics,
       ``n_lost`` and ``pct_lost`` are then blank, and counts below k are ``<NA>``).
@@ -542,11 +472,6 @@ def pre_post(
         )
         if caveat_applies(responses, by, level):
             notes.append(NO_COMPARISON_CAVEAT)
-        row["reading"] = (
-            _describe_change(outcome, by, level, row, pre_wave, post_wave, confidence_level)
-            if np.isfinite(row["mean_change"])
-            else "No change can be estimated: " + (notes[0] if notes else "no matched pairs.")
-        )
         row["note"] = " ".join(notes)
         rows.append(
             {
@@ -564,7 +489,7 @@ def pre_post(
         "n_pre", "n_post", "n", "n_lost", "pct_lost", "mean_pre", "sd_pre", "mean_post",
         "sd_post", "mean_change", "sd_change", "change_ci_low", "change_ci_high", "t", "df",
         "p_value", "wilcoxon_p", "d_z", "d_z_ci_low", "d_z_ci_high", "d_av", "g_av",
-        "g_av_ci_low", "g_av_ci_high", "improved", "method", "reading", "note",
+        "g_av_ci_low", "g_av_ci_high", "improved", "method", "note",
     ]
     table = pd.DataFrame(rows, columns=columns)
     table["improved"] = table["improved"].astype("boolean")

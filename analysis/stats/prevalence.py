@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.model.config import resolve_min_cell
-from analysis.model.disclosure import suppress_small_cells, suppressed_reading
+from analysis.model.disclosure import suppress_small_cells
 from analysis.model.errors import UserFacingError
 from analysis.model.schema import (
     ATTRIBUTE_COLUMNS,
@@ -33,7 +33,6 @@ from analysis.stats.prepost import (
     observed_waves,
     resolve_waves,
     wave_text,
-    who,
 )
 from analysis.stats.proportions import wilson_interval
 
@@ -56,10 +55,6 @@ def cutoff_text(cutoff: Cutoff) -> str:
     """The rule in words, e.g. "score ≥ 27"."""
     sign = "\u2265" if cutoff.at_or_above else "\u2264"
     return f"score {sign} {cutoff.threshold:g}"
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %"
 
 
 def prevalence_by_wave(
@@ -93,7 +88,7 @@ def prevalence_by_wave(
     - ``n_condition``: of them, how many meet the condition.
     - ``prevalence``: n_condition / n (a proportion, 0–1).
     - ``ci_low``, ``ci_high``: Wilson score interval.
-    - ``suppressed``, ``reading``, ``note``.
+    - ``suppressed``, ``note``.
 
     Disclosure: a row with n < k is withheld entirely. Otherwise the pair
     (n_condition, n − n_condition) is a breakdown of the shown total n: when either is
@@ -137,22 +132,10 @@ def prevalence_by_wave(
     table["prevalence"] = pd.array(prevalence, dtype="Float64")
     table["ci_low"] = pd.array(low, dtype="Float64")
     table["ci_high"] = pd.array(high, dtype="Float64")
-    ci = f"{confidence_level * 100:g} % CI"
-    readings = []
-    notes = []
-    for row in table.itertuples(index=False):
-        level, wave = getattr(row, by), getattr(row, WAVE)
-        if row.n == 0:
-            readings.append(f"No {outcome.label} scores at {wave}.")
-        else:
-            readings.append(
-                f"{_pct(row.prevalence)} of {who(by, level, row.n)} were {rule.condition} at "
-                f"{wave} ({ci} {_pct(row.ci_low)} to {_pct(row.ci_high)}; "
-                f"{cutoff_text(rule)}, {rule.source})."
-            )
-        notes.append(NO_COMPARISON_CAVEAT if caveat_applies(responses, by, level) else "")
-    table["reading"] = readings
-    table["note"] = notes
+    table["note"] = [
+        NO_COMPARISON_CAVEAT if caveat_applies(responses, by, level) else ""
+        for level in table[by]
+    ]
 
     labels = ("outcome", "outcome_label", "condition", "cutoff", "cutoff_source", by, WAVE)
     table = suppress_small_cells(table, k, count_columns=("n",), label_columns=labels)
@@ -167,11 +150,6 @@ def prevalence_by_wave(
         for column in ("prevalence", "ci_low", "ci_high"):
             table.loc[hide, column] = pd.NA
         table.loc[hide, "suppressed"] = True
-        table["reading"] = table["reading"].astype(object)
-        table.loc[hide, "reading"] = (
-            f"Not shown: fewer than {k} participants were {rule.condition}, or fewer than {k} "
-            f"were not (minimum group size {k}, to protect privacy)."
-        )
     table["n_condition"] = table["n_condition"].astype("Int64")
     return table.reset_index(drop=True)
 
@@ -310,7 +288,7 @@ def mcnemar_change(
     - ``p_value``: two-sided.
     - ``method``: which version was used: exact binomial when b + c < 25 (the chi-square
       approximation is poor for few discordant pairs), else χ² with continuity correction.
-    - ``reading``, ``note``, ``suppressed``.
+    - ``note``, ``suppressed``.
 
     Disclosure: n < k withholds the row. With n and both prevalences shown, b and c (and
     the p-value, which with them would reveal b and c) are withheld when either is below
@@ -358,28 +336,11 @@ def mcnemar_change(
         if caveat_applies(responses, by, level):
             notes.append(NO_COMPARISON_CAVEAT)
         row["note"] = " ".join(notes)
-        if n:
-            significance = (
-                "a change unlikely to be chance alone" if p_value < 0.05
-                else "a change not distinguishable from chance"
-            ) if np.isfinite(p_value) else "no test possible"
-            row["reading"] = (
-                f"Among {who(by, level, n)} seen at {pre_wave} and {post_wave}, the share "
-                f"{rule.condition} went from {_pct(row['prevalence_pre'])} to "
-                f"{_pct(row['prevalence_post'])}: {b:,} left the condition and {c:,} entered "
-                f"it ({significance}; {method}, p = {p_value:.3g})."
-                if np.isfinite(p_value)
-                else f"Among {who(by, level, n)} seen at {pre_wave} and {post_wave}, the share "
-                f"{rule.condition} went from {_pct(row['prevalence_pre'])} to "
-                f"{_pct(row['prevalence_post'])}; no one changed status."
-            )
-        else:
-            row["reading"] = f"No participant has {outcome.label} at both waves."
         rows.append(row)
     table = pd.DataFrame(rows, columns=[
         "outcome", "outcome_label", "condition", "cutoff", by, "wave_pre", "wave_post", "n",
         "prevalence_pre", "prevalence_post", "b", "c", "statistic", "p_value", "method",
-        "note", "reading",
+        "note",
     ])
     for column in ("prevalence_pre", "prevalence_post", "statistic", "p_value"):
         table[column] = pd.array(table[column].to_numpy(dtype=float), dtype="Float64")
@@ -390,15 +351,10 @@ def mcnemar_change(
     table["c"] = table["c"].astype("Int64")
     shown = ~table["suppressed"]
     small_discordant = shown & ((table["b"] < k) | (table["c"] < k)).fillna(True).astype(bool)
-    table["reading"] = table["reading"].astype(object)
     if small_discordant.any():
         for column in ("b", "c", "statistic", "p_value"):
             table.loc[small_discordant, column] = pd.NA
         table.loc[small_discordant, "suppressed"] = True
-        table.loc[small_discordant, "reading"] = (
-            f"Test not shown: fewer than {k} participants left or entered the condition "
-            f"(minimum group size {k}, to protect privacy)."
-        )
     for wave_column, yes in (("prevalence_pre", before), ("prevalence_post", after)):
         yes_by_level = pd.Series(yes).groupby(pairs[by].to_numpy()).sum()
         yes_counts = table[by].map(yes_by_level).fillna(0).astype(float)
@@ -406,6 +362,4 @@ def mcnemar_change(
         thin = shown & ((yes_counts < k) | (n_shown - yes_counts < k)).fillna(True).astype(bool)
         table.loc[thin, wave_column] = pd.NA
         table.loc[thin, "suppressed"] = True
-        if thin.any():
-            table.loc[thin & ~small_discordant, "reading"] = suppressed_reading(k)
     return table.reset_index(drop=True)

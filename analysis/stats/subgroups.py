@@ -25,10 +25,7 @@ from analysis.model.disclosure import complementary_suppression_mask, suppress_s
 from analysis.model.errors import MappingError
 from analysis.model.schema import COACHED, COMPARISON, GROUP, PARTICIPANT_ID, WAVE, Outcome
 from analysis.stats.group_comparison import (
-    WavePair,
-    _decimals,
     _matched_pairs,
-    _phrase_label,
     resolve_waves,
 )
 from analysis.stats.results import Interval
@@ -59,7 +56,6 @@ SUBGROUP_COLUMNS: tuple[str, ...] = (
     "ci_high",
     "weight",
     "suppressed",
-    "reading",
     "note",
 )
 HETEROGENEITY_COLUMNS: tuple[str, ...] = (
@@ -70,6 +66,10 @@ _LABELS = ("outcome", "outcome_label", "higher_is_better", "wave_pre", "wave_pos
 _WITHHELD_NOTE = (
     "Withheld, and left out of the pooled estimate, so the pooled result reveals nothing "
     "about it."
+)
+SECONDARY_NOTE = (
+    "Withheld so that a smaller subgroup's result cannot be worked out by subtraction, and "
+    "left out of the pooled estimate."
 )
 
 
@@ -299,26 +299,6 @@ def _level_table(
     })
 
 
-def _reading(row: pd.Series, outcome: Outcome, waves: WavePair, effect: str,
-             confidence_level: float) -> str:
-    places = _decimals(outcome)
-    label = _phrase_label(outcome.label)
-    level = f"{row['level']}"
-    if not np.isfinite(row["estimate"]):
-        return f"{level}: no estimate. {row['note']}"
-    if not np.isfinite(row["ci_low"]):
-        return f"{level}: no interval. {row['note']}"
-    ci = (f"{confidence_level * 100:g} % CI {row['ci_low']:+.{places}f} to "
-          f"{row['ci_high']:+.{places}f}")
-    if effect == EFFECT_MEAN_CHANGE:
-        return (f"{level}: {label} changed by {row['estimate']:+.{places}f} {outcome.unit} "
-                f"from {waves.pre} to {waves.post} among {int(row['n']):,} {row['group']} "
-                f"physicians ({ci}); {outcome.good_direction}.")
-    return (f"{level}: the change in {label} from {waves.pre} to {waves.post} was "
-            f"{row['estimate']:+.{places}f} {outcome.unit} for coached relative to comparison "
-            f"physicians ({ci}); {outcome.good_direction}.")
-
-
 @dataclass(frozen=True)
 class _Forest:
     rows: pd.DataFrame
@@ -397,10 +377,6 @@ def _forest(
         weight[pool] = random_effects_weights(levels.loc[pool, "se"].to_numpy(float),
                                               pooled.tau_squared)
     levels["weight"] = weight
-    levels["reading"] = [
-        _reading(row, outcome, waves, effect, confidence_level)
-        for _, row in levels.iterrows()
-    ]
     levels.insert(0, "outcome", outcome.key)
     levels.insert(1, "outcome_label", outcome.label)
     levels.insert(2, "higher_is_better", outcome.higher_is_better)
@@ -423,11 +399,8 @@ def _forest(
     # its own row is withheld for a different count.
     for column, cells in hidden_cells.items():
         table.loc[cells, column] = pd.NA
-    table.loc[secondary, "reading"] = (
-        f"Not shown: hidden so that a smaller subgroup's result cannot be worked out by "
-        f"subtraction (minimum group size {k}, to protect privacy)."
-    )
     table.loc[table["suppressed"], "note"] = _WITHHELD_NOTE
+    table.loc[secondary, "note"] = SECONDARY_NOTE
     counts = {c: int(levels.loc[pool, c].sum()) for c in ("n", "n_coached", "n_comparison")
               if c in count_columns or c == "n"}
     return _Forest(table.loc[:, list(SUBGROUP_COLUMNS)].reset_index(drop=True), pooled, counts)
@@ -479,7 +452,6 @@ def subgroup_effects(
           estimate (``<NA>`` when the level is not pooled).
         * ``suppressed``: True when withheld (fewer than k, or hidden so a smaller level
           cannot be recovered by subtraction).
-        * ``reading``: the level's result in one sentence.
         * ``note``: why a level has no estimate or was left out of the pooled estimate.
 
     Notes
@@ -518,18 +490,6 @@ def forest_table(
     rows, pooled = forest.rows, forest.pooled
     first = rows.iloc[0] if len(rows) else None
     estimable = pooled.n_studies >= 2
-    places = _decimals(outcome)
-    if estimable:
-        reading = (
-            f"Pooled over {pooled.n_studies} subgroups (random effects): "
-            f"{pooled.estimate:+.{places}f} {outcome.unit} "
-            f"({confidence_level * 100:g} % CI {pooled.ci_low:+.{places}f} to "
-            f"{pooled.ci_high:+.{places}f}); heterogeneity I² = {pooled.i_squared:.0f} %, "
-            f"τ² = {pooled.tau_squared:.3g}, Q = {pooled.q:.2f} on {pooled.q_df} df "
-            f"(p = {pooled.q_p_value:.3f})."
-        )
-    else:
-        reading = f"No pooled estimate: {pooled.note[0].lower()}{pooled.note[1:]}"
     withheld = int(rows["suppressed"].sum()) if len(rows) else 0
     note = pooled.note or None
     if withheld:
@@ -556,7 +516,6 @@ def forest_table(
         "ci_high": value(pooled.ci_high),
         "weight": 100.0 if estimable else pd.NA,
         "suppressed": False,
-        "reading": reading,
         "note": note,
         "p_value": value(pooled.p_value),
         "q": value(pooled.q),

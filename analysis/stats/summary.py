@@ -99,6 +99,7 @@ class ProgramSummary:
     retention_horizon: pd.DataFrame | None = None
     retention_logrank: pd.DataFrame | None = None
     retention_difference_draws: np.ndarray | None = field(default=None, repr=False)
+    n_resamples: int = DEFAULT_RESAMPLES
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every non-empty table by a file-friendly name (one CSV or sheet each)."""
@@ -239,6 +240,7 @@ def summarize_program(
         prevalence_change=_concat(mcnemar_tables),
         reliable_change=_concat(reliable_tables),
         **retention,
+        n_resamples=options.n_resamples,
     )
 
 
@@ -340,7 +342,8 @@ def summary_json(summary: ProgramSummary) -> dict:
 
     Keys: ``k``, ``waves``, ``pre_wave``, ``post_wave``, ``has_comparison``, ``outcomes``
     (key, label, higher_is_better), ``readings`` (the plain-language sentences of the
-    pre/post and group-comparison tables), ``retention`` (horizon, n and retention per
+    pre/post and group-comparison tables, when :func:`analysis.present.readings.with_readings`
+    has added them), ``retention`` (horizon, n and retention per
     group, ``difference`` coached − comparison with ``difference_ci``) and
     ``burnout_prevalence`` (the preferred burnout measure's coached prevalence at the
     two waves). Withheld pieces are null or flagged ``suppressed``.

@@ -569,9 +569,9 @@ def logrank_test(
     One row: ``statistic`` (chi-square, 1 df), ``z`` (signed: negative when coached
     physicians left less often than expected under no difference), ``p_value``
     (two-sided), ``method``, ``n_coached``, ``n_comparison``, ``events_coached``,
-    ``events_comparison``, ``reading``, ``suppressed``. Withheld when a group has fewer
-    than k participants; a row that says why when there is no comparison group or no
-    one left.
+    ``events_comparison``, ``note`` (why there is no test), ``suppressed``. Withheld
+    when a group has fewer than k participants; a row whose note says why when there is
+    no comparison group or no one left.
 
     Notes
     -----
@@ -588,11 +588,11 @@ def logrank_test(
         "n_coached": len(coached), "n_comparison": len(comparison),
         "events_coached": int(coached["exited"].sum()),
         "events_comparison": int(comparison["exited"].sum()),
-        "reading": "", "suppressed": False,
+        "note": "", "suppressed": False,
     }  # fmt: skip
     if len(comparison) == 0 or len(coached) == 0:
         missing = "comparison" if len(comparison) == 0 else "coached"
-        row["reading"] = (
+        row["note"] = (
             f"There is no {missing} group, so there is nothing for the log-rank test to "
             "compare." + (f" {schema.NO_COMPARISON_CAVEAT}" if missing == "comparison" else "")
         )
@@ -600,7 +600,7 @@ def logrank_test(
     if len(coached) < k or len(comparison) < k:
         return _logrank_frame(row, k, times)
     if row["events_coached"] + row["events_comparison"] == 0:
-        row["reading"] = (
+        row["note"] = (
             "No one left during follow-up in either group, so the log-rank test has "
             "nothing to compare."
         )
@@ -609,16 +609,9 @@ def logrank_test(
                      comparison["exited"])
     z = result.z
     if not np.isfinite(z):
-        row["reading"] = "The log-rank test is undefined for these data (no variance)."
+        row["note"] = "The log-rank test is undefined for these data (no variance)."
         return _logrank_frame(row, k, times)
     row.update(statistic=z**2, z=z, p_value=float(result.pvalue))
-    lower = "less" if z < 0 else "more"
-    row["reading"] = (
-        f"Over follow-up, coached physicians left {lower} often than expected if both groups "
-        f"left at the same rate (log-rank χ² = {z**2:.2f}, p = {format_p(row['p_value'])})"
-        + ("; this is unlikely to be chance alone." if row["p_value"] < 0.05
-           else "; a difference this large could be chance.")
-    )  # fmt: skip
     return _logrank_frame(row, k, times)
 
 
@@ -646,11 +639,6 @@ def _logrank_frame(
         )
     frame.attrs[FINDINGS_ATTR] = times.attrs[FINDINGS_ATTR]
     return frame
-
-
-def format_p(p: float) -> str:
-    """A p-value's digits for a sentence: ``< 0.001`` or three decimals."""
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.errors import DisclosureSettingError, UserFacingError
 from analysis.model.schema import NO_COMPARISON_CAVEAT, Outcome
+from analysis.present.readings import pre_post_readings
 from analysis.stats.bootstrap import g_av_interval
 from analysis.stats.effect_sizes import cohens_dz
-from analysis.stats.prepost import matched_pairs, pre_post, reuse_matched_pairs
+from analysis.stats.prepost import matched_pairs, reuse_matched_pairs
+from analysis.stats.prepost import pre_post as _pre_post
+
+
+def pre_post(responses, outcome, **kwargs):
+    """pre_post with the sentence the presentation layer adds to each row."""
+    table = _pre_post(responses, outcome, **kwargs)
+    table["reading"] = pre_post_readings(table, [outcome], resolve_min_cell(kwargs.get("k")),
+                                         kwargs.get("confidence_level", 0.95))
+    return table
+
 
 EXHAUSTION = Outcome("ee", "Emotional exhaustion (MBI-HSS)", False, 0, 54)
 RATING = Outcome("rating", "Rating", True, 1, 10)

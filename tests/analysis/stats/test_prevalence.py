@@ -10,11 +10,30 @@ from hypothesis import strategies as st
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.errors import UserFacingError
 from analysis.model.schema import Cutoff, Outcome
+from analysis.present.readings import mcnemar_readings, prevalence_readings
 from analysis.stats.prevalence import mcnemar as mcnemar_result
-from analysis.stats.prevalence import mcnemar_change, prevalence_by_wave
+from analysis.stats.prevalence import mcnemar_change as _mcnemar_change
+from analysis.stats.prevalence import prevalence_by_wave as _prevalence_by_wave
 from analysis.stats.proportions import wilson_interval
+
+
+def prevalence_by_wave(responses, outcome, **kwargs):
+    """prevalence_by_wave with the sentence the presentation layer adds to each row."""
+    table = _prevalence_by_wave(responses, outcome, **kwargs)
+    table["reading"] = prevalence_readings(table, [outcome], resolve_min_cell(kwargs.get("k")),
+                                           kwargs.get("confidence_level", 0.95))
+    return table
+
+
+def mcnemar_change(responses, outcome, **kwargs):
+    """mcnemar_change with the sentence the presentation layer adds to each row."""
+    table = _mcnemar_change(responses, outcome, **kwargs)
+    table["reading"] = mcnemar_readings(table, [outcome], resolve_min_cell(kwargs.get("k")))
+    return table
+
 
 APPROVES = Cutoff(1.0, True, "approving", "Agresti (2002), Table 10.1")
 APPROVAL = Outcome("approval", "Approval", True, 0, 1, cutoff=APPROVES)
