@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.model.disclosure import SUPPRESSED_COLUMN, suppressed_reading
 from analysis.model.schema import COACHED, GROUP, NO_COMPARISON_CAVEAT, WAVE, Outcome
-from analysis.present.formatting import p_value
+from analysis.present.formatting import as_float, p_value
 from analysis.stats.defaults import CONFIDENCE_LEVEL, DEFAULT_RESAMPLES
 from analysis.stats.group_comparison import (
     ANCOVA_DIFFERENCING_NOTE,
@@ -41,16 +41,12 @@ READING = "reading"
 
 
 def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return math.isnan(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
+    return as_float(value) is None
 
 
 def _number(value: object) -> float:
-    return math.nan if _missing(value) else float(value)  # type: ignore[arg-type]
+    number = as_float(value)
+    return math.nan if number is None else number
 
 
 def fmt(value: float, decimals: int) -> str:
@@ -137,10 +133,16 @@ def _outcome_of(row: Mapping[str, object], outcomes: Mapping[str, Outcome]) -> O
     return outcomes[str(row["outcome"])]
 
 
-def _by_outcome(outcomes: Sequence[Outcome] | Mapping[str, Outcome]) -> Mapping[str, Outcome]:
-    if isinstance(outcomes, Mapping):
-        return outcomes
-    return {o.key: o for o in outcomes}
+Outcomes = Sequence[Outcome] | Mapping[str, Outcome]
+"""The outcomes a table covers, as a sequence or by key."""
+
+
+def _context(table: pd.DataFrame, outcomes: Outcomes,
+             by_position: int) -> tuple[Mapping[str, Outcome], str]:
+    """Outcomes by key, and the name of the breakdown column at ``by_position``."""
+    by_key = outcomes if isinstance(outcomes, Mapping) else {o.key: o for o in outcomes}
+    by = str(table.columns[by_position]) if len(table.columns) > by_position else GROUP
+    return by_key, by
 
 
 def _sentences(table: pd.DataFrame, compose) -> pd.Series:
@@ -153,13 +155,12 @@ def _sentences(table: pd.DataFrame, compose) -> pd.Series:
 
 def pre_post_readings(
     table: pd.DataFrame,
-    outcomes: Sequence[Outcome] | Mapping[str, Outcome],
+    outcomes: Outcomes,
     k: int,
     confidence_level: float = CONFIDENCE_LEVEL,
 ) -> pd.Series:
     """One sentence per row of :func:`analysis.stats.prepost.pre_post`."""
-    outcomes = _by_outcome(outcomes)
-    by = str(table.columns[3]) if len(table.columns) > 3 else GROUP
+    outcomes, by = _context(table, outcomes, 3)
 
     def compose(row: dict) -> str:
         if _withheld(row):
@@ -203,13 +204,12 @@ def pre_post_readings(
 
 def trend_readings(
     table: pd.DataFrame,
-    outcomes: Sequence[Outcome] | Mapping[str, Outcome],
+    outcomes: Outcomes,
     k: int,
     confidence_level: float = CONFIDENCE_LEVEL,
 ) -> pd.Series:
     """One sentence per row of :func:`analysis.stats.trend.wave_means`."""
-    outcomes = _by_outcome(outcomes)
-    by = str(table.columns[2]) if len(table.columns) > 2 else GROUP
+    outcomes, by = _context(table, outcomes, 2)
 
     def compose(row: dict) -> str:
         if _withheld(row):
@@ -235,13 +235,12 @@ def trend_readings(
 
 def prevalence_readings(
     table: pd.DataFrame,
-    outcomes: Sequence[Outcome] | Mapping[str, Outcome],
+    outcomes: Outcomes,
     k: int,
     confidence_level: float = CONFIDENCE_LEVEL,
 ) -> pd.Series:
     """One sentence per row of :func:`analysis.stats.prevalence.prevalence_by_wave`."""
-    outcomes = _by_outcome(outcomes)
-    by = str(table.columns[5]) if len(table.columns) > 5 else GROUP
+    outcomes, by = _context(table, outcomes, 5)
 
     def compose(row: dict) -> str:
         if _withheld(row):
@@ -262,11 +261,10 @@ def prevalence_readings(
 
 
 def mcnemar_readings(
-    table: pd.DataFrame, outcomes: Sequence[Outcome] | Mapping[str, Outcome], k: int
+    table: pd.DataFrame, outcomes: Outcomes, k: int
 ) -> pd.Series:
     """One sentence per row of :func:`analysis.stats.prevalence.mcnemar_change`."""
-    outcomes = _by_outcome(outcomes)
-    by = str(table.columns[4]) if len(table.columns) > 4 else GROUP
+    outcomes, by = _context(table, outcomes, 4)
 
     def compose(row: dict) -> str:
         if _withheld(row):
@@ -300,7 +298,7 @@ def mcnemar_readings(
 
 def comparison_readings(
     table: pd.DataFrame,
-    outcomes: Sequence[Outcome] | Mapping[str, Outcome],
+    outcomes: Outcomes,
     k: int,
     *,
     covariates: Sequence[str] = (),
@@ -312,7 +310,7 @@ def comparison_readings(
     ``covariates`` and ``n_resamples`` are those the table was computed with (the
     ANCOVA sentence names what it adjusted for; the prevalence sentence its resamples).
     """
-    outcomes = _by_outcome(outcomes)
+    outcomes, _ = _context(table, outcomes, 0)
     ci = _ci(confidence_level).replace(" CI", "")
 
     def compose(row: dict) -> str:
@@ -392,13 +390,13 @@ def comparison_readings(
 
 def subgroup_readings(
     table: pd.DataFrame,
-    outcomes: Sequence[Outcome] | Mapping[str, Outcome],
+    outcomes: Outcomes,
     k: int,
     confidence_level: float = CONFIDENCE_LEVEL,
 ) -> pd.Series:
     """One sentence per row of :func:`analysis.stats.subgroups.forest_table` (or of
     :func:`~analysis.stats.subgroups.subgroup_effects`)."""
-    outcomes = _by_outcome(outcomes)
+    outcomes, _ = _context(table, outcomes, 0)
 
     def compose(row: dict) -> str:
         outcome = _outcome_of(row, outcomes)

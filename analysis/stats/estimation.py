@@ -21,7 +21,7 @@ from analysis.model.disclosure import SUPPRESSED_COLUMN, suppress_breakdown
 from analysis.model.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
 from analysis.stats.bootstrap import mean_change_distribution
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
-from analysis.stats.prepost import matched_pairs
+from analysis.stats.pairs import matched_pairs
 
 
 def score_bins(outcome: Outcome) -> np.ndarray:

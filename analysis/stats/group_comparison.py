@@ -37,8 +37,9 @@ from analysis.model.schema import (
 )
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.effect_sizes import hedges_correction
-from analysis.stats.prepost import matched_pairs
+from analysis.stats.pairs import group_pairs
 from analysis.stats.ttests import ttest_ind
+from analysis.stats.waves import WavePair, resolve_waves
 
 METHOD_WELCH = "Difference in mean change (Welch)"
 METHOD_HEDGES = "Hedges' g of change"
@@ -86,89 +87,6 @@ LABEL_COLUMNS: tuple[str, ...] = (
 )
 COUNT_COLUMNS: tuple[str, ...] = ("n_coached", "n_comparison")
 _FLOAT_COLUMNS = ("estimate", "ci_low", "ci_high", "p_value", "standardised", "se", "df")
-
-
-# --------------------------------------------------------------------------- pairing
-
-
-@dataclass(frozen=True)
-class WavePair:
-    """The two waves being compared, in their declared order."""
-
-    pre: str
-    post: str
-
-
-def resolve_waves(
-    responses: pd.DataFrame, pre_wave: str | None = None, post_wave: str | None = None
-) -> WavePair:
-    """Baseline and follow-up waves: by default the first and last declared waves.
-
-    Raises :class:`MappingError` when a requested wave does not exist, when the two are
-    the same, or when the follow-up comes before the baseline.
-    """
-    if WAVE not in responses.columns:
-        raise MappingError(
-            f"The responses have no '{WAVE}' column.",
-            "Map the column that says which survey round each answer belongs to.",
-        )
-    column = responses[WAVE]
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        waves = [str(w) for w in column.cat.categories]
-    else:
-        # Without a declared order, fall back to sorted values; the mapping step normally
-        # delivers an ordered Categorical, so this only serves hand-built tables.
-        waves = sorted(str(w) for w in column.dropna().unique())
-    if not waves:
-        raise MappingError(
-            "The responses contain no survey waves.",
-            "Check that the wave column is mapped and filled in.",
-        )
-    pre = str(pre_wave) if pre_wave is not None else waves[0]
-    post = str(post_wave) if post_wave is not None else waves[-1]
-    for name, wave in (("baseline", pre), ("follow-up", post)):
-        if wave not in waves:
-            raise MappingError(
-                f"The {name} wave '{wave}' is not in the data (waves: {', '.join(waves)}).",
-                "Choose one of the waves listed.",
-            )
-    if waves.index(post) < waves.index(pre):
-        raise MappingError(
-            f"The follow-up wave '{post}' comes before the baseline wave '{pre}'.",
-            "Choose a baseline wave that comes first.",
-        )
-    return WavePair(pre, post)
-
-
-def _check_columns(responses: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in responses.columns]
-    if missing:
-        raise MappingError(
-            f"The responses have no column(s) {', '.join(repr(c) for c in missing)}.",
-            "Map or score these columns before comparing groups, or pick other ones.",
-        )
-
-
-def _matched_pairs(
-    responses: pd.DataFrame,
-    outcome_key: str,
-    waves: WavePair,
-    keep: Sequence[str] = (),
-) -> pd.DataFrame:
-    """Matched pairs of the two groups, as :func:`analysis.stats.prepost.matched_pairs`
-    defines them.
-
-    One row per participant with a score at both waves: ``group``, the attribute and
-    ``keep`` columns, ``pre``, ``post``, ``change``. A table without a ``group`` column is
-    a program without a comparison group: everyone is coached. Rows whose group is
-    neither "coached" nor "comparison" are left out.
-    """
-    _check_columns(responses, [PARTICIPANT_ID, outcome_key, *keep])
-    if GROUP not in responses.columns:
-        responses = responses.assign(**{GROUP: COACHED})
-    extra = [c for c in keep if c != GROUP]
-    pairs = matched_pairs(responses, outcome_key, waves.pre, waves.post, extra_columns=extra)
-    return pairs[pairs[GROUP].isin([COACHED, COMPARISON])].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- direction
@@ -598,7 +516,7 @@ def compare_groups(
             f"{', '.join(clashing)} cannot be a covariate: the model already uses it.",
             "Choose attribute columns such as site or specialty as covariates.",
         )
-    pairs = _matched_pairs(responses, outcome.key, waves, keep=covariates)
+    pairs = group_pairs(responses, outcome.key, waves, keep=covariates)
     is_coached = pairs[GROUP].to_numpy() == COACHED
     n_comparison = int((~is_coached).sum())
     if n_comparison == 0:

@@ -10,21 +10,14 @@ applied before the table is returned.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import suppress_small_cells
-from analysis.model.errors import UserFacingError
 from analysis.model.schema import (
     ATTRIBUTE_COLUMNS,
-    COACHED,
-    COMPARISON,
     GROUP,
     NO_COMPARISON_CAVEAT,
     PARTICIPANT_ID,
@@ -32,279 +25,17 @@ from analysis.model.schema import (
     Outcome,
 )
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+from analysis.stats.pairs import (
+    POST,
+    PRE,
+    caveat_applies,
+    check_columns,
+    levels_of,
+    matched_pairs,
+)
 from analysis.stats.results import tidy_columns
 from analysis.stats.ttests import ttest_paired
-
-PRE = "pre"
-POST = "post"
-CHANGE = "change"
-
-
-# --- shared helpers (also used by prevalence, reliable change and trend) --------------
-
-
-def wave_names(responses: pd.DataFrame) -> list[str]:
-    """Waves in their declared order (the categories of the ordered ``wave`` column)."""
-    wave = responses[WAVE]
-    if isinstance(wave.dtype, pd.CategoricalDtype):
-        return [str(w) for w in wave.cat.categories]
-    return [str(w) for w in pd.unique(wave.dropna())]
-
-
-def wave_text(waves: pd.Series) -> np.ndarray:
-    """``waves.astype(str).to_numpy()``; for categories, one string per category, not per row."""
-    if isinstance(waves.dtype, pd.CategoricalDtype):
-        names = np.append(waves.cat.categories.astype(str).to_numpy(dtype=object), "nan")
-        return names[waves.cat.codes.to_numpy()]  # code -1 (missing) picks "nan", as astype
-    return waves.astype(str).to_numpy()
-
-
-def observed_waves(responses: pd.DataFrame, scored: pd.DataFrame) -> list[str]:
-    """Declared waves, in order, at which at least one participant has a score."""
-    present = set(pd.unique(wave_text(scored[WAVE])))
-    return [w for w in wave_names(responses) if w in present]
-
-
-def resolve_waves(
-    responses: pd.DataFrame, pre_wave: str | None, post_wave: str | None
-) -> tuple[str, str]:
-    """The two waves to compare: by default the first and the last declared wave."""
-    waves = wave_names(responses)
-    if len(waves) < 2 and (pre_wave is None or post_wave is None):
-        raise UserFacingError(
-            f"Change needs two survey waves, but the data have {len(waves)} ({', '.join(waves)}).",
-            "Upload a follow-up survey, or map the column that says which wave each row is.",
-        )
-    pre = waves[0] if pre_wave is None else str(pre_wave)
-    post = waves[-1] if post_wave is None else str(post_wave)
-    for name, wave in (("baseline", pre), ("follow-up", post)):
-        if wave not in waves:
-            raise UserFacingError(
-                f"The {name} wave {wave!r} is not in the data.",
-                f"Choose one of: {', '.join(waves)}.",
-            )
-    if pre == post:
-        raise UserFacingError(
-            f"The baseline and follow-up waves are both {pre!r}.",
-            "Choose two different waves to measure change.",
-        )
-    if waves.index(pre) > waves.index(post):
-        raise UserFacingError(
-            f"The baseline wave {pre!r} comes after the follow-up wave {post!r}.",
-            "Choose an earlier wave as the baseline.",
-        )
-    return pre, post
-
-
-def check_columns(responses: pd.DataFrame, outcome_key: str, by: str) -> None:
-    """Raise a user-facing error naming any column the analysis needs but cannot find."""
-    missing = [c for c in (PARTICIPANT_ID, WAVE, outcome_key, by) if c not in responses.columns]
-    if missing:
-        raise UserFacingError(
-            f"The data have no column named {', '.join(repr(c) for c in missing)}.",
-            "Check the column mapping: each outcome needs a score column, and the grouping "
-            "must be one of the mapped columns.",
-        )
-
-
-def levels_of(values: pd.Series) -> list:
-    """The levels of a grouping column that occur, in their declared (or sorted) order."""
-    present = values.dropna()
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        seen = set(present.unique())
-        return [c for c in values.cat.categories if c in seen]
-    try:
-        return sorted(present.unique())
-    except TypeError:
-        return list(pd.unique(present))
-
-
-def has_comparison_group(responses: pd.DataFrame) -> bool:
-    """True when any response belongs to the comparison group."""
-    if GROUP not in responses.columns:
-        return False
-    cache = _PAIRS_CACHE.get()
-    key = (id(responses), "has_comparison_group")
-    if cache is not None and key in cache:
-        return cache[key][1]
-    found = bool((responses[GROUP] == COMPARISON).any())
-    if cache is not None:
-        cache[key] = (responses, found)
-    return found
-
-
-def caveat_applies(responses: pd.DataFrame, by: str, level: object) -> bool:
-    """Whether a row needs the no-comparison-group caveat (methods §4)."""
-    if has_comparison_group(responses):
-        return False
-    return by != GROUP or level == COACHED
-
-
-# --- matched pairs -------------------------------------------------------------------
-
-
-def matched_pairs(
-    responses: pd.DataFrame,
-    outcome_key: str,
-    pre_wave: str,
-    post_wave: str,
-    extra_columns: Sequence[str] = (),
-) -> pd.DataFrame:
-    """One row per participant with a score at both waves.
-
-    Parameters
-    ----------
-    responses : long responses (methods §1).
-    outcome_key : the score column.
-    pre_wave, post_wave : the two waves.
-    extra_columns : further participant-level columns to carry (e.g. a grouping column).
-
-    Returns
-    -------
-    DataFrame with ``participant_id``, ``group`` and the attribute columns present (taken
-    from the baseline row, or the follow-up row where baseline has none), the extra
-    columns, ``pre``, ``post`` and ``change`` = post − pre. Used by other statistics;
-    never displayed row by row.
-
-    Raises
-    ------
-    UserFacingError : when a participant has more than one score at one wave.
-    """
-    keep = [PARTICIPANT_ID]
-    for column in (GROUP, *ATTRIBUTE_COLUMNS, *extra_columns):
-        if column in responses.columns and column not in keep and column != outcome_key:
-            keep.append(column)
-    cache = _PAIRS_CACHE.get()
-    key = (id(responses), outcome_key, str(pre_wave), str(post_wave), tuple(keep))
-    if cache is not None and key in cache:
-        return cache[key][1].copy()
-    pairs = _matched_pairs_of(responses, outcome_key, pre_wave, post_wave, keep)
-    if cache is not None:
-        # The frame itself is kept too, so its id cannot be reused while the cache lives.
-        cache[key] = (responses, pairs)
-        return pairs.copy()
-    return pairs
-
-
-# Set only inside :func:`reuse_matched_pairs`; a ContextVar keeps threads (one per
-# dashboard session) apart.
-_PAIRS_CACHE: ContextVar[dict | None] = ContextVar("matched_pairs_cache", default=None)
-
-
-@contextmanager
-def reuse_matched_pairs() -> Iterator[None]:
-    """Within the block, :func:`matched_pairs` computes each (table, outcome, waves) once.
-
-    For callers that run many statistics on one responses table they do not change
-    (:func:`analysis.stats.summary.summarize_program`): each statistic still asks for its pairs,
-    but the merge and sort over every response row happen once per outcome instead of
-    once per statistic; :func:`has_comparison_group` likewise scans the table once.
-    Callers get a copy of the pairs, so changing it cannot affect another caller.
-    """
-    token = _PAIRS_CACHE.set({})
-    try:
-        yield
-    finally:
-        _PAIRS_CACHE.reset(token)
-
-
-def _wave_is(waves: pd.Series, wave: object) -> pd.Series:
-    """``waves.astype(str) == str(wave)``, without building a string per row for categories."""
-    if isinstance(waves.dtype, pd.CategoricalDtype):
-        names = np.append(waves.cat.categories.astype(str).to_numpy(dtype=object), "nan")
-        codes = waves.cat.codes.to_numpy()
-        codes = np.where(codes < 0, names.size - 1, codes)  # missing reads "nan", as astype
-        return pd.Series(np.isin(codes, np.flatnonzero(names == str(wave))), index=waves.index)
-    return waves.astype(str) == str(wave)
-
-
-def _matched_pairs_of(
-    responses: pd.DataFrame,
-    outcome_key: str,
-    pre_wave: str,
-    post_wave: str,
-    keep: list[str],
-) -> pd.DataFrame:
-    both_waves = _people_at_both_waves(responses, pre_wave, post_wave, keep)
-    if both_waves is None:
-        return _matched_pairs_by_merge(responses, outcome_key, pre_wave, post_wave, keep)
-    table, pre_row, post_row = both_waves
-    scores = responses[outcome_key]
-    scored = scores.notna().to_numpy()
-    values = scores.to_numpy()
-    matched = scored[pre_row] & scored[post_row]
-    pairs = table.loc[matched].reset_index(drop=True)
-    pairs[PRE] = pd.Series(values[pre_row[matched]]).astype(float)
-    pairs[POST] = pd.Series(values[post_row[matched]]).astype(float)
-    pairs[CHANGE] = pairs[POST] - pairs[PRE]
-    return pairs
-
-
-def _people_at_both_waves(
-    responses: pd.DataFrame, pre_wave: str, post_wave: str, keep: list[str]
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
-    """Everyone with a row at both waves, by participant, with the positions of the rows.
-
-    The merge and the sort on participant codes do not depend on the outcome, so within
-    :func:`reuse_matched_pairs` they run once for all outcomes; each outcome then keeps
-    the participants scored at both rows. None when a participant has two rows at one
-    wave (then the outcome's own scored rows decide, by :func:`_matched_pairs_by_merge`).
-    """
-    cache = _PAIRS_CACHE.get()
-    key = (id(responses), "both waves", str(pre_wave), str(post_wave), tuple(keep))
-    if cache is not None and key in cache:
-        return cache[key][1]
-    positions = np.arange(len(responses))
-    sides = []
-    for wave in (pre_wave, post_wave):
-        at_wave = _wave_is(responses[WAVE], wave).to_numpy()
-        rows = responses.loc[at_wave, keep].reset_index(drop=True)
-        rows["_row"] = positions[at_wave]
-        sides.append(rows)
-    found = None
-    if not any(rows[PARTICIPANT_ID].duplicated().any() for rows in sides):
-        table = sides[0].merge(
-            sides[1], on=PARTICIPANT_ID, how="inner", suffixes=("", "_post"), sort=False
-        )
-        for column in keep[1:]:
-            table[column] = table[column].where(table[column].notna(), table[f"{column}_post"])
-        table = table.sort_values(PARTICIPANT_ID, kind="stable").reset_index(drop=True)
-        found = (table[keep], table["_row"].to_numpy(), table["_row_post"].to_numpy())
-    if cache is not None:
-        cache[key] = (responses, found)
-    return found
-
-
-def _matched_pairs_by_merge(
-    responses: pd.DataFrame,
-    outcome_key: str,
-    pre_wave: str,
-    post_wave: str,
-    keep: list[str],
-) -> pd.DataFrame:
-    scored = responses[outcome_key].notna()
-    before = responses.loc[scored & _wave_is(responses[WAVE], pre_wave), keep + [outcome_key]]
-    after = responses.loc[scored & _wave_is(responses[WAVE], post_wave), keep + [outcome_key]]
-    for name, rows in ((pre_wave, before), (post_wave, after)):
-        repeated = rows[PARTICIPANT_ID].duplicated()
-        if repeated.any():
-            raise UserFacingError(
-                f"{int(repeated.sum()):,} participants have more than one {outcome_key!r} score "
-                f"in wave {name!r}.",
-                "Keep one response per participant per wave (the validation step lists them).",
-            )
-    pairs = before.merge(
-        after, on=PARTICIPANT_ID, how="inner", suffixes=("", "_post"), sort=False
-    )
-    for column in keep[1:]:
-        pairs[column] = pairs[column].where(pairs[column].notna(), pairs[f"{column}_post"])
-    pairs = pairs.rename(columns={outcome_key: PRE, f"{outcome_key}_post": POST})
-    pairs[PRE] = pairs[PRE].astype(float)
-    pairs[POST] = pairs[POST].astype(float)
-    pairs[CHANGE] = pairs[POST] - pairs[PRE]
-    pairs = pairs.sort_values(PARTICIPANT_ID, kind="stable").reset_index(drop=True)
-    return pairs[keep + [PRE, POST, CHANGE]]
-
+from analysis.stats.waves import resolve_waves, wave_is
 
 # --- pre/post ------------------------------------------------------------------------
 
@@ -448,9 +179,9 @@ def pre_post(
     scored = responses[outcome.key].notna()
     # Only the two columns counted are taken, not every item column of every row.
     counted = list(dict.fromkeys([by, PARTICIPANT_ID]))
-    n_pre_by = responses.loc[scored & _wave_is(responses[WAVE], pre_wave), counted].groupby(
+    n_pre_by = responses.loc[scored & wave_is(responses[WAVE], pre_wave), counted].groupby(
         by, observed=True)[PARTICIPANT_ID].nunique()
-    n_post_by = responses.loc[scored & _wave_is(responses[WAVE], post_wave), counted].groupby(
+    n_post_by = responses.loc[scored & wave_is(responses[WAVE], post_wave), counted].groupby(
         by, observed=True)[PARTICIPANT_ID].nunique()
 
     rows = []

@@ -25,16 +25,9 @@ from analysis.model.schema import (
     Cutoff,
     Outcome,
 )
-from analysis.stats.prepost import (
-    caveat_applies,
-    check_columns,
-    levels_of,
-    matched_pairs,
-    observed_waves,
-    resolve_waves,
-    wave_text,
-)
+from analysis.stats.pairs import caveat_applies, check_columns, levels_of, matched_pairs
 from analysis.stats.proportions import wilson_interval
+from analysis.stats.waves import observed_waves, resolve_waves, wave_text
 
 EXACT_BELOW = 25
 """McNemar: exact binomial test when the discordant pairs b + c are fewer than this."""

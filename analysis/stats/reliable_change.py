@@ -19,7 +19,8 @@ from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import suppress_breakdown
 from analysis.model.errors import UserFacingError
 from analysis.model.schema import ATTRIBUTE_COLUMNS, GROUP, Outcome
-from analysis.stats.prepost import check_columns, levels_of, matched_pairs, resolve_waves
+from analysis.stats.pairs import check_columns, levels_of, matched_pairs
+from analysis.stats.waves import resolve_waves
 
 RELIABLY_IMPROVED = "reliably improved"
 NO_RELIABLE_CHANGE = "no reliable change"

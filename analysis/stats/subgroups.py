@@ -24,11 +24,9 @@ from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import complementary_suppression_mask, suppress_small_cells
 from analysis.model.errors import MappingError
 from analysis.model.schema import COACHED, COMPARISON, GROUP, PARTICIPANT_ID, WAVE, Outcome
-from analysis.stats.group_comparison import (
-    _matched_pairs,
-    resolve_waves,
-)
+from analysis.stats.pairs import group_pairs
 from analysis.stats.results import Interval
+from analysis.stats.waves import resolve_waves
 
 EFFECT_MEAN_CHANGE = "mean_change"
 EFFECT_DIFFERENCE_IN_CHANGE = "difference_in_change"
@@ -336,7 +334,7 @@ def _forest(
             "Map that attribute, or choose one of the columns present.",
         )
     waves = resolve_waves(responses, pre_wave, post_wave)
-    pairs = _matched_pairs(responses, outcome.key, waves, keep=[by])
+    pairs = group_pairs(responses, outcome.key, waves, keep=[by])
     levels = _level_table(pairs, by, group, effect, confidence_level)
 
     notes = pd.Series([None] * len(levels), index=levels.index, dtype=object)

@@ -28,13 +28,15 @@ from analysis.model.schema import (
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.group_comparison import compare_groups
 from analysis.stats.multiplicity import add_holm_column
-from analysis.stats.prepost import pre_post, resolve_waves, reuse_matched_pairs
+from analysis.stats.pairs import reuse_matched_pairs
+from analysis.stats.prepost import pre_post
 from analysis.stats.prevalence import mcnemar_change, prevalence_by_wave
 from analysis.stats.reliable_change import reliable_change
 from analysis.stats.retention import retention_at_horizon, retention_yes_no
 from analysis.stats.subgroups import forest_table
 from analysis.stats.survival import bootstrap_retention_difference, logrank_test, retention_curves
 from analysis.stats.trend import wave_means
+from analysis.stats.waves import resolve_waves
 
 SUBGROUP_ATTRIBUTES: tuple[str, ...] = ("cohort", "site", "specialty", "modality")
 TABLES: tuple[str, ...] = (

@@ -17,12 +17,8 @@ from scipy import stats
 from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import suppress_small_cells
 from analysis.model.schema import GROUP, WAVE, Outcome
-from analysis.stats.prepost import (
-    check_columns,
-    levels_of,
-    observed_waves,
-    wave_text,
-)
+from analysis.stats.pairs import check_columns, levels_of
+from analysis.stats.waves import observed_waves, wave_text
 
 
 def all_wave_pairs(waves: Sequence[str]) -> list[tuple[str, str]]:

@@ -387,7 +387,7 @@ def test_unknown_or_reversed_waves_are_mapping_errors():
     responses, *_ = simulated()
     with pytest.raises(MappingError, match="not in the data"):
         compare_groups(responses, EXHAUSTION, pre_wave="24m")
-    with pytest.raises(MappingError, match="comes before"):
+    with pytest.raises(MappingError, match="comes after"):
         compare_groups(responses, EXHAUSTION, pre_wave="12m", post_wave="baseline")
 
 

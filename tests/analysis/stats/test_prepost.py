@@ -15,7 +15,7 @@ from analysis.model.schema import NO_COMPARISON_CAVEAT, Outcome
 from analysis.present.readings import pre_post_readings
 from analysis.stats.bootstrap import g_av_interval
 from analysis.stats.effect_sizes import cohens_dz
-from analysis.stats.prepost import matched_pairs, reuse_matched_pairs
+from analysis.stats.pairs import matched_pairs, reuse_matched_pairs
 from analysis.stats.prepost import pre_post as _pre_post
 
 
