@@ -27,6 +27,7 @@ from scipy import special
 
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.effect_sizes import hedges_correction
+from analysis.stats.results import Estimate, Interval, no_interval
 
 MAX_BLOCK_BYTES = 200 * 1024 * 1024
 """Upper bound on the memory one block of resamples may use."""
@@ -60,8 +61,10 @@ class BootstrapResult:
     Attributes
     ----------
     estimate : the statistic on the observed data.
-    ci_low, ci_high : interval limits (NaN when no interval could be formed; see ``note``).
-    method : e.g. ``"BCa bootstrap (5,000 resamples)"`` or ``"percentile bootstrap (...)"``.
+    interval : its :class:`~analysis.stats.results.Interval` (NaN limits when no interval
+        could be formed, see ``note``), whose method is e.g. ``"BCa bootstrap (5,000
+        resamples)"`` or ``"percentile bootstrap (...)"``; ``ci_low``, ``ci_high`` and
+        ``method`` read it.
     distribution : the bootstrap replicates, for the estimation plot.
     bias_correction : z0 = Φ⁻¹(share of replicates below the estimate, ties counted half).
     acceleration : a, from the jackknife.
@@ -69,13 +72,32 @@ class BootstrapResult:
     """
 
     estimate: float
-    ci_low: float
-    ci_high: float
-    method: str
+    interval: Interval
     distribution: np.ndarray = field(repr=False)
     bias_correction: float = float("nan")
     acceleration: float = float("nan")
     note: str = ""
+
+    @property
+    def ci_low(self) -> float:
+        return self.interval.low
+
+    @property
+    def ci_high(self) -> float:
+        return self.interval.high
+
+    @property
+    def method(self) -> str:
+        return self.interval.method
+
+    def confidence_interval(self) -> Interval:
+        """The interval, as SciPy's ``BootstrapResult`` gives it."""
+        return self.interval
+
+    def as_estimate(self) -> Estimate:
+        """The estimate with its interval, in the shape every result shares."""
+        return Estimate(self.estimate, self.interval, int(self.distribution.size) or None,
+                        self.note)
 
 
 def _as_samples(data: np.ndarray | tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
@@ -158,10 +180,9 @@ def acceleration_from_jackknife(
     return float(np.dot(weights, squared * deviations) / (6.0 * spread**1.5))
 
 
-def _not_estimable(estimate: float, replicates: np.ndarray, note: str) -> BootstrapResult:
-    return BootstrapResult(
-        estimate, float("nan"), float("nan"), "not estimable", replicates, note=note
-    )
+def _not_estimable(estimate: float, replicates: np.ndarray, note: str,
+                   level: float) -> BootstrapResult:
+    return BootstrapResult(estimate, no_interval(level), replicates, note=note)
 
 
 def bca_interval(
@@ -213,12 +234,14 @@ def bca_interval(
     empty = np.empty(0, dtype=float)
     if n < 2:
         return _not_estimable(
-            float("nan"), empty, "Fewer than 2 participants: nothing to resample."
+            float("nan"), empty, "Fewer than 2 participants: nothing to resample.",
+            confidence_level,
         )
     estimate = float(np.asarray(statistic(*(s[None, :] for s in samples))).reshape(-1)[0])
     if not np.isfinite(estimate):
         return _not_estimable(
-            float("nan"), empty, "The statistic is not defined for these data."
+            float("nan"), empty, "The statistic is not defined for these data.",
+            confidence_level,
         )
 
     replicates = bootstrap_replicates(statistic, samples, n_resamples=n_resamples, seed=seed)
@@ -259,7 +282,7 @@ def _bca_from_replicates(
         replicates = replicates[finite]
     if replicates.size < 2:
         return _not_estimable(estimate, replicates, " ".join(notes + [
-            "Too few resamples gave a defined value to form an interval."]))
+            "Too few resamples gave a defined value to form an interval."]), confidence_level)
 
     alpha = (1.0 - confidence_level) / 2.0
     share_below = (
@@ -293,9 +316,7 @@ def _bca_from_replicates(
         method = f"percentile bootstrap ({n_resamples:,} resamples)"
     return BootstrapResult(
         estimate=estimate,
-        ci_low=float(low),
-        ci_high=float(high),
-        method=method,
+        interval=Interval(float(low), float(high), method, confidence_level),
         distribution=replicates,
         bias_correction=z0,
         acceleration=accel,
@@ -402,13 +423,15 @@ def bca_interval_of_sums(
     empty = np.empty(0, dtype=float)
     if n < 2:
         return _not_estimable(
-            float("nan"), empty, "Fewer than 2 participants: nothing to resample."
+            float("nan"), empty, "Fewer than 2 participants: nothing to resample.",
+            confidence_level,
         )
     total = counts.astype(float) @ distinct
     estimate = float(statistic_of_sums(total, n))
     if not np.isfinite(estimate):
         return _not_estimable(
-            float("nan"), empty, "The statistic is not defined for these data."
+            float("nan"), empty, "The statistic is not defined for these data.",
+            confidence_level,
         )
     replicates = count_replicates(
         statistic_of_sums, distinct, counts, n_resamples=n_resamples, seed=seed

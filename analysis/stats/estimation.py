@@ -10,6 +10,7 @@ draws them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from analysis.model.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
 from analysis.stats.bootstrap import mean_change_distribution
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.pairs import matched_pairs
+from analysis.stats.results import Estimate, no_interval
 
 
 def score_bins(outcome: Outcome) -> np.ndarray:
@@ -103,7 +105,9 @@ class EstimationGroup:
     n : matched participants (None when fewer than k: the group is withheld).
     mean_pre, sd_pre, mean_post, sd_post : the matched participants' wave means and SDs.
     histogram : ``binned_distribution`` of the matched scores by wave.
-    mean_change, ci_low, ci_high : d̄ = mean(post − pre) with its BCa bootstrap interval.
+    change : d̄ = mean(post − pre) as an :class:`~analysis.stats.results.Estimate` with its
+        BCa bootstrap interval (None when withheld); ``mean_change``, ``ci_low``,
+        ``ci_high`` and ``method`` read it (None where there is nothing to read).
     distribution : the bootstrap replicates of d̄ (empty when withheld).
     note : why a piece is missing ("" when all is shown).
     """
@@ -115,12 +119,25 @@ class EstimationGroup:
     mean_post: float | None = None
     sd_post: float | None = None
     histogram: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    mean_change: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
+    change: Estimate | None = None
     distribution: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
-    method: str = ""
     note: str = ""
+
+    @property
+    def mean_change(self) -> float | None:
+        return None if self.change is None else self.change.value
+
+    @property
+    def ci_low(self) -> float | None:
+        return None if self.change is None else _finite(self.change.ci_low)
+
+    @property
+    def ci_high(self) -> float | None:
+        return None if self.change is None else _finite(self.change.ci_high)
+
+    @property
+    def method(self) -> str:
+        return "" if self.change is None else self.change.interval.method
 
 
 def estimation_data(
@@ -166,7 +183,7 @@ def estimation_data(
             out.append(EstimationGroup(
                 group, n, float(pre.mean()), float(pre.std(ddof=1)) if n > 1 else None,
                 float(post.mean()), float(post.std(ddof=1)) if n > 1 else None, histogram,
-                mean_change=float((post - pre).mean()),
+                change=Estimate(float((post - pre).mean()), no_interval(), n),
                 note="Every participant changed by the same amount, so there is no "
                      "sampling distribution to draw."))
             continue
@@ -176,10 +193,9 @@ def estimation_data(
             mean_pre=float(pre.mean()), sd_pre=float(pre.std(ddof=1)),
             mean_post=float(post.mean()), sd_post=float(post.std(ddof=1)),
             histogram=histogram,
-            mean_change=float(boot.estimate),
-            ci_low=_finite(boot.ci_low), ci_high=_finite(boot.ci_high),
+            change=dataclasses.replace(boot.as_estimate(), n=n),
             distribution=np.asarray(boot.distribution, dtype=float),
-            method=boot.method, note=boot.note,
+            note=boot.note,
         ))
     return tuple(out)
 

@@ -38,6 +38,7 @@ from analysis.model.schema import (
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.effect_sizes import hedges_correction
 from analysis.stats.pairs import group_pairs
+from analysis.stats.results import Estimate, Interval, no_interval, tidy_columns
 from analysis.stats.ttests import ttest_ind
 from analysis.stats.waves import WavePair, resolve_waves
 
@@ -118,8 +119,7 @@ class _Estimate:
     n_comparison: int
     estimate: float = float("nan")
     unit: str = ""
-    ci_low: float = float("nan")
-    ci_high: float = float("nan")
+    interval: Interval | None = None
     p_value: float = float("nan")
     standardised: float = float("nan")
     se: float = float("nan")
@@ -144,8 +144,8 @@ def _welch(
     df, p = test.df, test.pvalue
     low, high = test.mean_difference.ci_low, test.mean_difference.ci_high
     return _Estimate(
-        **base, estimate=estimate, ci_low=low, ci_high=high, p_value=p, se=se, df=df,
-        favours=favours(low, high, outcome.higher_is_better),
+        **base, estimate=estimate, interval=test.mean_difference.interval, p_value=p, se=se,
+        df=df, favours=favours(low, high, outcome.higher_is_better),
     )
 
 
@@ -168,8 +168,8 @@ def _hedges(
     # Large-sample SE of g (Borenstein et al. 2009, eqs. 4.20 and 4.24): V_g = J²·V_d.
     se = float(j * np.sqrt((n1 + n2) / (n1 * n2) + d**2 / (2 * (n1 + n2))))
     return _Estimate(
-        **base, estimate=effect.value, ci_low=effect.ci_low, ci_high=effect.ci_high,
-        p_value=p, standardised=effect.value, se=se, df=float(df),
+        **base, estimate=effect.value, interval=effect.interval, p_value=p,
+        standardised=effect.value, se=se, df=float(df),
         favours=favours(effect.ci_low, effect.ci_high, outcome.higher_is_better),
     )
 
@@ -272,8 +272,8 @@ def _ancova(
     low, high = estimate - margin, estimate + margin
     p = float(2 * stats.t.sf(abs(estimate / se), df))
     return _Estimate(
-        **base, estimate=estimate, ci_low=low, ci_high=high, p_value=p,
-        standardised=estimate / pooled_baseline_sd, se=se, df=df,
+        **base, estimate=estimate, interval=Interval(low, high, "OLS t", confidence_level),
+        p_value=p, standardised=estimate / pooled_baseline_sd, se=se, df=df,
         favours=favours(low, high, outcome.higher_is_better),
         note=" ".join(notes) or None,
     )
@@ -281,13 +281,21 @@ def _ancova(
 
 @dataclass(frozen=True)
 class BootstrapInterval:
-    """A BCa bootstrap interval with the bootstrap SE of the statistic."""
+    """A BCa bootstrap :class:`~analysis.stats.results.Interval` with the bootstrap SE of
+    the statistic, z₀ and the acceleration."""
 
-    ci_low: float
-    ci_high: float
+    interval: Interval
     se: float
     bias_correction: float
     acceleration: float
+
+    @property
+    def ci_low(self) -> float:
+        return self.interval.low
+
+    @property
+    def ci_high(self) -> float:
+        return self.interval.high
 
 
 def _status_counts(status_change: np.ndarray) -> np.ndarray:
@@ -349,7 +357,9 @@ def prevalence_change_bca(
     if not np.all(np.isfinite(levels)):
         levels = np.array([alpha / 2, 1 - alpha / 2])
     low, high = np.quantile(boot, levels)
-    return BootstrapInterval(float(low), float(high), float(boot.std(ddof=1)), z0, acceleration)
+    method = f"BCa bootstrap ({n_resamples:,} resamples)"
+    return BootstrapInterval(Interval(float(low), float(high), method, confidence_level),
+                             float(boot.std(ddof=1)), z0, acceleration)
 
 
 def _prevalence_did(
@@ -386,7 +396,8 @@ def _prevalence_did(
     )
     low, high = 100 * interval.ci_low, 100 * interval.ci_high
     return _Estimate(
-        **base, estimate=float(estimate), ci_low=low, ci_high=high,
+        **base, estimate=float(estimate),
+        interval=Interval(low, high, interval.interval.method, confidence_level),
         se=100 * interval.se, favours=favours(low, high, not fewer_is_better),
         note="CI: bias-corrected and accelerated (BCa) bootstrap, resampling participants "
              "within each group; no p-value is given for this row.",
@@ -396,8 +407,16 @@ def _prevalence_did(
 # --------------------------------------------------------------------------- public API
 
 
+def _row_columns(row: _Estimate) -> dict[str, object]:
+    """The row's fields with its interval as ``ci_low``/``ci_high`` (NaN when it has none)."""
+    fields = dict(vars(row))
+    interval = fields.pop("interval") or no_interval()
+    estimate = Estimate(row.estimate, interval)
+    return {**fields, **tidy_columns(estimate)}
+
+
 def _table(rows: list[_Estimate], outcome: Outcome, waves: WavePair) -> pd.DataFrame:
-    table = pd.DataFrame([vars(row) for row in rows])
+    table = pd.DataFrame([_row_columns(row) for row in rows])
     table.insert(0, "outcome", outcome.key)
     table.insert(1, "outcome_label", outcome.label)
     table.insert(2, "higher_is_better", outcome.higher_is_better)

@@ -47,6 +47,7 @@ from analysis.stats.proportions import (
     number_needed_to_treat,
     wilson_interval,
 )
+from analysis.stats.results import no_interval
 from analysis.stats.survival import (
     CI_METHOD,
     FINDINGS_ATTR,
@@ -307,7 +308,7 @@ def _horizon_comparison(
     return rows
 
 
-_EMPTY = HorizonRetention(0, 0, 0, np.nan, np.nan, np.nan, np.nan, False, False, "")
+_EMPTY = HorizonRetention(0, 0, 0, np.nan, np.nan, no_interval(), False, False, "")
 
 _YES = {"1", "yes", "y", "true", "t", "retained", "stayed", "employed"}
 _NO = {"0", "no", "n", "false", "f", "left", "exited", "departed"}

@@ -25,7 +25,7 @@ from analysis.model.disclosure import complementary_suppression_mask, suppress_s
 from analysis.model.errors import MappingError
 from analysis.model.schema import COACHED, COMPARISON, GROUP, PARTICIPANT_ID, WAVE, Outcome
 from analysis.stats.pairs import group_pairs
-from analysis.stats.results import Interval
+from analysis.stats.results import Estimate, Interval, no_interval
 from analysis.stats.waves import resolve_waves
 
 EFFECT_MEAN_CHANGE = "mean_change"
@@ -35,6 +35,7 @@ DIFFERENCE_GROUP_LABEL = "coached − comparison"
 NOT_RECORDED = "Not recorded"
 POOLED_LEVEL = "Pooled (random effects)"
 METHOD_DL = "DerSimonian–Laird random effects"
+RANDOM_EFFECTS_CI = "normal, random-effects SE"
 
 SUBGROUP_COLUMNS: tuple[str, ...] = (
     "outcome",
@@ -80,7 +81,9 @@ class PooledEstimate:
 
     Attributes
     ----------
-    estimate, ci_low, ci_high, se : pooled effect, its normal-theory CI and SE.
+    estimate, se : pooled effect and its SE.
+    interval : its normal-theory :class:`~analysis.stats.results.Interval` (``ci_low``
+        and ``ci_high`` read it).
     z, p_value : the z statistic (estimate/SE) and its two-sided p-value against 0.
     q, q_df, q_p_value : Cochran's Q, its degrees of freedom (studies − 1) and χ² p-value.
     i_squared : share of the variation due to heterogeneity, in % (Higgins & Thompson
@@ -93,8 +96,7 @@ class PooledEstimate:
     """
 
     estimate: float
-    ci_low: float
-    ci_high: float
+    interval: Interval
     se: float
     p_value: float
     q: float
@@ -107,11 +109,21 @@ class PooledEstimate:
     note: str = ""
     z: float = float("nan")
 
+    @property
+    def ci_low(self) -> float:
+        return self.interval.low
+
+    @property
+    def ci_high(self) -> float:
+        return self.interval.high
+
     def confidence_interval(self) -> Interval:
         """The pooled estimate's interval (normal quantile)."""
-        return Interval(self.ci_low, self.ci_high, "normal (random effects SE)", self.level)
+        return self.interval
 
-    level: float = 0.95
+    def as_estimate(self) -> Estimate:
+        """The pooled effect in the shape every result shares."""
+        return Estimate(self.estimate, self.interval, None, self.note)
 
 
 def pooled_random_effects(
@@ -190,8 +202,8 @@ def pooled_random_effects(
     nan = float("nan")
     if k < 2:
         return PooledEstimate(
-            nan, nan, nan, nan, nan, nan, max(k - 1, 0), nan, nan, nan, k,
-            note="Pooling needs results from at least two subgroups.", level=confidence_level,
+            nan, no_interval(confidence_level), nan, nan, nan, max(k - 1, 0), nan, nan, nan, k,
+            note="Pooling needs results from at least two subgroups.",
         )
     w = 1.0 / se**2
     fixed = float(w @ y / w.sum())
@@ -206,12 +218,11 @@ def pooled_random_effects(
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
     return PooledEstimate(
         estimate=pooled,
-        ci_low=pooled - z * pooled_se,
-        ci_high=pooled + z * pooled_se,
+        interval=Interval(pooled - z * pooled_se, pooled + z * pooled_se, RANDOM_EFFECTS_CI,
+                          confidence_level),
         se=pooled_se,
         p_value=float(2 * stats.norm.sf(abs(pooled / pooled_se))),
         z=pooled / pooled_se,
-        level=confidence_level,
         q=q,
         q_df=df,
         q_p_value=float(stats.chi2.sf(q, df)),

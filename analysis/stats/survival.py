@@ -31,6 +31,7 @@ from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import suppress_small_cells, suppressed_reading
 from analysis.model.errors import MappingError
 from analysis.model.findings import Finding
+from analysis.stats.results import Estimate, Interval, no_interval
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 CI_METHOD = "log-log (exponential Greenwood)"
@@ -645,6 +646,8 @@ def _logrank_frame(
 class HorizonRetention:
     """Kaplan–Meier retention of one group at a horizon, or why there is none.
 
+    ``retention`` is S(h), ``variance`` its Greenwood variance and ``interval`` its
+    log(−log) :class:`~analysis.stats.results.Interval` (``ci_low``/``ci_high`` read it).
     ``estimable`` is False with ``reason`` set when the horizon is past the group's
     follow-up or the group is empty; ``withheld`` is True with ``reason`` set when
     showing it would breach the minimum cell size.
@@ -655,11 +658,22 @@ class HorizonRetention:
     followed_to_horizon: int
     retention: float
     variance: float
-    ci_low: float
-    ci_high: float
+    interval: Interval
     estimable: bool
     withheld: bool
     reason: str
+
+    @property
+    def ci_low(self) -> float:
+        return self.interval.low
+
+    @property
+    def ci_high(self) -> float:
+        return self.interval.high
+
+    def as_estimate(self) -> Estimate:
+        """S(h) in the shape every result shares."""
+        return Estimate(self.retention, self.interval, self.n, self.reason)
 
     @property
     def usable(self) -> bool:
@@ -685,7 +699,8 @@ def retention_at(
     n = int(months.size)
     left = int((exited & (months <= horizon_months)).sum())
     followed = int((months >= horizon_months).sum())
-    blank = {"retention": np.nan, "variance": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    blank = {"retention": np.nan, "variance": np.nan,
+             "interval": no_interval(confidence_level)}
     if n == 0:
         return HorizonRetention(0, 0, 0, **blank, estimable=False, withheld=False,
                                 reason="No participants in this group.")  # fmt: skip
@@ -716,7 +731,8 @@ def retention_at(
         variance, low, high = float(last["variance"]), float(last["ci_low"]), float(last["ci_high"])
     else:
         variance, low, high = 0.0, 1.0, 1.0
-    return HorizonRetention(n, left, followed, retention, variance, low, high,
+    return HorizonRetention(n, left, followed, retention, variance,
+                            Interval(low, high, CI_METHOD, confidence_level),
                             estimable=True, withheld=False, reason="")  # fmt: skip
 
 

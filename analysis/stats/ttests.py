@@ -11,6 +11,7 @@ The pre/post table (:mod:`analysis.stats.prepost`) and the group comparison
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -288,9 +289,7 @@ def ttest_paired(
         d_av = Estimate(d_av_value, no_interval(confidence_level), n)
         boot = g_av_interval(y, x, n_resamples=n_resamples, seed=seed,
                              confidence_level=confidence_level)
-        g_av = Estimate(float(boot.estimate),
-                        Interval(float(boot.ci_low), float(boot.ci_high), boot.method,
-                                 confidence_level), n, boot.note)
+        g_av = dataclasses.replace(boot.as_estimate(), n=n)
     else:
         note = "Every score is identical in both series, so d_av and g_av are not defined."
         d_av = g_av = not_estimable(note, confidence_level, n)
