@@ -17,6 +17,7 @@ Nothing here imports Streamlit.
 
 from analysis.intake.pipeline import load_sample_program, prepare_program
 from analysis.intake.scoring import cronbach_alpha
+from analysis.present.readings import with_readings
 from analysis.stats.defaults import CONFIDENCE_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.effect_sizes import (
     cohens_d_av,
@@ -89,4 +90,5 @@ __all__ = [
     "summarize_program",
     "SummaryOptions",
     "ProgramSummary",
+    "with_readings",
 ]
