@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from analysis.model.schema import PARTICIPANT_ID, ProgramData
 from analysis.present.exports.pdf import brief_pdf
+from analysis.present.readings import with_readings
 from analysis.present.references import ReferenceSet
 from analysis.present.report import executive_brief
 from analysis.stats.summary import (
@@ -79,7 +80,7 @@ def unit_pack(
             lines.append(f"By {label}:")
             for level in shown:
                 unit = filter_responses(program, {column: (level,)})
-                summary = prepare(summarize_program(unit, replace(options)))
+                summary = prepare(with_readings(summarize_program(unit, replace(options))))
                 brief = executive_brief(summary, outcome_key, None, references,
                                         title=title, unit=f"{level} ({label})", source=source,
                                         roi_note=UNIT_ROI_NOTE)
