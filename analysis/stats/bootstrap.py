@@ -27,7 +27,7 @@ from scipy import special
 
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.effect_sizes import hedges_correction
-from analysis.stats.results import Estimate, Interval, no_interval
+from analysis.stats.results import Estimate, Interval, WithInterval, no_interval
 
 MAX_BLOCK_BYTES = 200 * 1024 * 1024
 """Upper bound on the memory one block of resamples may use."""
@@ -55,7 +55,7 @@ _COUNTS_PAY_OFF_BELOW = 1 / 10
 
 
 @dataclass(frozen=True)
-class BootstrapResult:
+class BootstrapResult(WithInterval):
     """A bootstrap estimate with its confidence interval.
 
     Attributes
@@ -79,20 +79,8 @@ class BootstrapResult:
     note: str = ""
 
     @property
-    def ci_low(self) -> float:
-        return self.interval.low
-
-    @property
-    def ci_high(self) -> float:
-        return self.interval.high
-
-    @property
     def method(self) -> str:
         return self.interval.method
-
-    def confidence_interval(self) -> Interval:
-        """The interval, as SciPy's ``BootstrapResult`` gives it."""
-        return self.interval
 
     def as_estimate(self) -> Estimate:
         """The estimate with its interval, in the shape every result shares."""

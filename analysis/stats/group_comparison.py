@@ -38,7 +38,13 @@ from analysis.model.schema import (
 from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.effect_sizes import hedges_correction
 from analysis.stats.pairs import group_pairs
-from analysis.stats.results import Estimate, Interval, no_interval, tidy_columns
+from analysis.stats.results import (
+    Estimate,
+    Interval,
+    WithInterval,
+    no_interval,
+    tidy_columns,
+)
 from analysis.stats.ttests import ttest_ind
 from analysis.stats.waves import WavePair, resolve_waves
 
@@ -280,7 +286,7 @@ def _ancova(
 
 
 @dataclass(frozen=True)
-class BootstrapInterval:
+class BootstrapInterval(WithInterval):
     """A BCa bootstrap :class:`~analysis.stats.results.Interval` with the bootstrap SE of
     the statistic, z₀ and the acceleration."""
 
@@ -288,14 +294,6 @@ class BootstrapInterval:
     se: float
     bias_correction: float
     acceleration: float
-
-    @property
-    def ci_low(self) -> float:
-        return self.interval.low
-
-    @property
-    def ci_high(self) -> float:
-        return self.interval.high
 
 
 def _status_counts(status_change: np.ndarray) -> np.ndarray:

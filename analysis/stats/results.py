@@ -54,13 +54,32 @@ class Interval:
         return self.estimable and self.low <= value <= self.high
 
 
+class WithInterval:
+    """For results that hold an ``interval``: its limits by name, and
+    ``confidence_interval()`` as SciPy's result objects give it."""
+
+    interval: Interval
+
+    @property
+    def ci_low(self) -> float:
+        return self.interval.low
+
+    @property
+    def ci_high(self) -> float:
+        return self.interval.high
+
+    def confidence_interval(self) -> Interval:
+        """The interval (limits, method and level)."""
+        return self.interval
+
+
 def no_interval(level: float = 0.95) -> Interval:
     """The interval of an estimate that has none (NaN limits, method "not estimable")."""
     return Interval(math.nan, math.nan, NOT_ESTIMABLE, level)
 
 
 @dataclass(frozen=True)
-class Estimate:
+class Estimate(WithInterval):
     """A point estimate with its confidence interval.
 
     Attributes
@@ -86,20 +105,9 @@ class Estimate:
     note: str = ""
 
     @property
-    def ci_low(self) -> float:
-        return self.interval.low
-
-    @property
-    def ci_high(self) -> float:
-        return self.interval.high
-
-    @property
     def estimable(self) -> bool:
         return not math.isnan(self.value)
 
-    def confidence_interval(self) -> Interval:
-        """The interval, as SciPy's results give it."""
-        return self.interval
 
 
 def not_estimable(note: str = "", level: float = 0.95, n: int | None = None) -> Estimate:

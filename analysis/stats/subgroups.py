@@ -25,7 +25,7 @@ from analysis.model.disclosure import complementary_suppression_mask, suppress_s
 from analysis.model.errors import MappingError
 from analysis.model.schema import COACHED, COMPARISON, GROUP, PARTICIPANT_ID, WAVE, Outcome
 from analysis.stats.pairs import group_pairs
-from analysis.stats.results import Estimate, Interval, no_interval
+from analysis.stats.results import Estimate, Interval, WithInterval, no_interval
 from analysis.stats.waves import resolve_waves
 
 EFFECT_MEAN_CHANGE = "mean_change"
@@ -76,7 +76,7 @@ SECONDARY_NOTE = (
 
 
 @dataclass(frozen=True)
-class PooledEstimate:
+class PooledEstimate(WithInterval):
     """A DerSimonian–Laird random-effects pooled estimate with its heterogeneity statistics.
 
     Attributes
@@ -108,18 +108,6 @@ class PooledEstimate:
     method: str = METHOD_DL
     note: str = ""
     z: float = float("nan")
-
-    @property
-    def ci_low(self) -> float:
-        return self.interval.low
-
-    @property
-    def ci_high(self) -> float:
-        return self.interval.high
-
-    def confidence_interval(self) -> Interval:
-        """The pooled estimate's interval (normal quantile)."""
-        return self.interval
 
     def as_estimate(self) -> Estimate:
         """The pooled effect in the shape every result shares."""

@@ -31,7 +31,7 @@ from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import suppress_small_cells, suppressed_reading
 from analysis.model.errors import MappingError
 from analysis.model.findings import Finding
-from analysis.stats.results import Estimate, Interval, no_interval
+from analysis.stats.results import Estimate, Interval, WithInterval, no_interval
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 CI_METHOD = "log-log (exponential Greenwood)"
@@ -643,7 +643,7 @@ def _logrank_frame(
 
 
 @dataclass(frozen=True)
-class HorizonRetention:
+class HorizonRetention(WithInterval):
     """Kaplan–Meier retention of one group at a horizon, or why there is none.
 
     ``retention`` is S(h), ``variance`` its Greenwood variance and ``interval`` its
@@ -662,14 +662,6 @@ class HorizonRetention:
     estimable: bool
     withheld: bool
     reason: str
-
-    @property
-    def ci_low(self) -> float:
-        return self.interval.low
-
-    @property
-    def ci_high(self) -> float:
-        return self.interval.high
 
     def as_estimate(self) -> Estimate:
         """S(h) in the shape every result shares."""
