@@ -6,6 +6,7 @@ validate   print the data-quality report and privacy findings for survey exports
 summarize  compute every table the dashboard shows and write them as CSV + summary.json
 roi        compute the program's return on investment from a scenario (and a summary)
 workspace  the saved programs: list, create, add a wave, export, roles, audit, erasure, upgrade
+mapping    write a commented column mapping to start from (--template FILE)
 
 Exit codes: 0 done, 1 the data (or scenario) blocks the analysis asked for, 2 usage error.
 """
@@ -23,6 +24,7 @@ COMMAND_MODULES = (
     "analysis.cli.summarize",
     "analysis.cli.roi",
     "analysis.cli.workspace",
+    "analysis.cli.mapping",
 )
 
 

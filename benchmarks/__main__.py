@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-bca", action="store_true", help="skip the n = 10,000 BCa target")
     parser.add_argument("--no-dabest", action="store_true", help="skip the DABEST comparison")
     parser.add_argument("--no-apptest", action="store_true", help="skip the AppTest timing")
+    parser.add_argument("--no-latency", action="store_true",
+                        help="skip the page latency run (benchmarks.latency, 100,000 rows)")
+    parser.add_argument("--load-test", action="store_true",
+                        help="also run the load test (benchmarks.load_test): heavy, bounded")
+    parser.add_argument("--load-sessions", type=int, default=10)
+    parser.add_argument("--load-seconds", type=float, default=120.0)
     parser.add_argument("--dabest-python", type=Path,
                         help="interpreter of the DABEST environment "
                         "(default benchmarks/.venv-dabest/bin/python)")
@@ -127,6 +133,36 @@ def _apptest(args: argparse.Namespace, rows: int, work: Path) -> dict:
     return result
 
 
+def _latency(args: argparse.Namespace, rows: int, work: Path) -> dict:
+    from benchmarks.synthetic import write_program
+
+    data = write_program(args.data_dir, rows, args.seed)
+    env = {**os.environ, "PYTHONPATH": str(ROOT),
+           "COACHING_EVAL_SECRET_FILE": str(work / "latency-secret")}
+    print(f"… page latency in AppTest on {rows:,} rows", file=sys.stderr, flush=True)
+    completed = subprocess.run(  # noqa: S603 - our interpreter, our module
+        [sys.executable, "-m", "benchmarks.latency", str(data.responses), str(data.roster)],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=False,
+    )
+    if completed.returncode != 0:
+        last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"the app did not run ({last[:200]})"}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _load_test(args: argparse.Namespace, work: Path) -> dict:
+    out = work / "load.json"
+    print(f"… load test: {args.load_sessions} sessions for {args.load_seconds:g} s",
+          file=sys.stderr, flush=True)
+    subprocess.run(  # noqa: S603 - our interpreter, our module
+        [sys.executable, "-m", "benchmarks.load_test", "--sessions", str(args.load_sessions),
+         "--seconds", str(args.load_seconds), "--data-dir", str(args.data_dir),
+         "--json", str(out)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT, check=False,
+    )
+    return json.loads(out.read_text("utf-8")) if out.exists() else {"error": "did not run"}
+
+
 def _rerender(args: argparse.Namespace) -> int:
     from benchmarks.report import render
 
@@ -134,7 +170,8 @@ def _rerender(args: argparse.Namespace) -> int:
     notes = NOTES_FILE.read_text("utf-8") if NOTES_FILE.exists() else ""
     text = render(machine=saved["machine"], scales=saved["scales"], bca=saved["bca"],
                   peer=saved["peer"], apptest=saved["apptest"], command=saved["command"],
-                  notes=notes, command_line=saved.get("command_line", ()))
+                  notes=notes, command_line=saved.get("command_line", ()),
+                  latency=saved.get("latency"), load=saved.get("load"))
     args.results.write_text(text, "utf-8")
     print(f"Results written to {args.results}", file=sys.stderr)
     return 0
@@ -170,19 +207,23 @@ def main(argv: list[str] | None = None) -> int:
             peer = dabest_comparison(pairs_csv, resamples=5000, repeats=args.repeats,
                                      dabest_python=args.dabest_python or DEFAULT_DABEST_PYTHON)
         apptest = None if args.no_apptest else _apptest(args, PEER_ROWS, work)
+        latency = None if args.no_latency else _latency(args, PEER_ROWS, work)
+        load = _load_test(args, work) if args.load_test else None
 
     command = "python -m benchmarks" + (" " + " ".join(argv) if argv else "")
     if argv is None and len(sys.argv) > 1:
         command = "python -m benchmarks " + " ".join(sys.argv[1:])
     notes = NOTES_FILE.read_text("utf-8") if NOTES_FILE.exists() else ""
     text = render(machine=machine, scales=scales, bca=bca, peer=peer, apptest=apptest,
-                  command=command, notes=notes, command_line=command_line)
+                  command=command, notes=notes, command_line=command_line,
+                  latency=latency, load=load)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(text, "utf-8")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "scales": scales, "bca": bca,
                                          "peer": peer, "apptest": apptest,
-                                         "command_line": command_line, "command": command},
+                                         "command_line": command_line, "command": command,
+                                         "latency": latency, "load": load},
                                         indent=2), "utf-8")
     print(f"Results written to {args.results}", file=sys.stderr)
     return 0

@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.model.schema import COACHED, GROUP, PARTICIPANT_ID, ProgramData
 from analysis.stats.bootstrap import g_av_interval, mean_change_distribution
-from analysis.stats.prepost import matched_pairs
+from analysis.stats.pairs import matched_pairs
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DABEST_PYTHON = HERE / ".venv-dabest" / "bin" / "python"

@@ -95,6 +95,15 @@ def finished(job: Job) -> Any | None:
     return job.future.result()
 
 
+def done_result(key: str) -> Any | None:
+    """This session's finished, successful result for ``key``, else None."""
+    job = _jobs().get(key)
+    if job is None or not job.future.done() or job.future.cancelled() \
+            or job.future.exception() is not None:
+        return None
+    return job.future.result()
+
+
 def wait_here(job: Job) -> None:
     """Show the job's progress in place and rerun the page once it is done."""
 

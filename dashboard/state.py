@@ -2,18 +2,22 @@
 
 ``st.session_state`` holds what the user chose (uploaded files, mapping, columns to
 drop, sidebar selections). Everything derived from them is computed by ``analysis``
-behind ``st.cache_data``, keyed by the content that determines it. Uploaded data is
-cached with ``scope="session"`` so one session's upload is never served to another
-and is freed when the session ends; nothing is written to disk.
+and kept keyed by the content that determines it: behind ``st.cache_data`` with
+``scope="session"``, or, for the long steps that show a progress bar, in a small
+per-session memo (:func:`remembered`). Either way one session's upload is never
+served to another and is freed when the session ends; nothing is written to disk.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -35,6 +39,7 @@ from analysis.model.findings import Finding
 from analysis.model.release import ReleasePlan
 from analysis.model.schema import ProgramData
 from analysis.present.overview import default_scenario, scenario_with_program_effects
+from analysis.present.readings import with_readings
 from analysis.present.references import (
     ReferenceSet,
     load_reference_file,
@@ -51,6 +56,7 @@ from analysis.stats.summary import (
 )
 from dashboard import resampling
 
+T = TypeVar("T")
 UPLOADS = "uploads"  # tuple[UploadedFile, ...]
 ROSTER = "roster_upload"  # UploadedFile | None
 MAPPING_JSON = "mapping_json"  # str | None: the confirmed mapping
@@ -79,6 +85,63 @@ class ActiveData:
         return self.prepared.program
 
 
+# --- Work that shows its progress --------------------------------------------------------
+#
+# st.cache_data records the elements a cached function draws and replays them on a hit,
+# so a function that moves a progress bar drawn outside it cannot be cached that way.
+# The long steps that report progress (preparing an upload, the full summary, the
+# estimation plot's bootstrap, the workbook, the report) are kept instead in a small
+# per-session memo: keyed by the same content, gone with the session, never shared.
+
+_MEMO = "_memo"  # dict[str, OrderedDict[str, object]] in st.session_state
+_SHARED: OrderedDict[str, object] = OrderedDict()  # the bundled sample's, for everyone
+_SHARED_LOCK = threading.Lock()
+
+
+def remembered(name: str, key: str, compute: Callable[[], T], max_entries: int,
+               shared: bool = False) -> T:
+    """``compute()`` once per ``key`` (this session's, or every session's with ``shared``
+    for results of the bundled sample), the ``max_entries`` most recent kept."""
+    full_key = f"{name}|{key}"
+    if shared:
+        with _SHARED_LOCK:
+            if full_key in _SHARED:
+                _SHARED.move_to_end(full_key)
+                return _SHARED[full_key]  # type: ignore[return-value]
+        value = compute()
+        with _SHARED_LOCK:
+            _SHARED[full_key] = value
+            while len(_SHARED) > 4 * max_entries:
+                _SHARED.popitem(last=False)
+        return value
+    memo = st.session_state.setdefault(_MEMO, {}).setdefault(name, OrderedDict())
+    if key in memo:
+        memo.move_to_end(key)
+        return memo[key]
+    value = compute()
+    memo[key] = value
+    while len(memo) > max_entries:
+        memo.popitem(last=False)
+    return value
+
+
+def made_on_click(name: str, key: str, make: Callable[[], T],
+                  max_entries: int = 4) -> Callable[[], T]:
+    """``make`` as a download button's deferred data: run on the click, in Streamlit's
+    download thread (no session there, so this session's memo is captured now), and
+    kept so a second click of the same file is instant."""
+    memo = st.session_state.setdefault(_MEMO, {}).setdefault(name, OrderedDict())
+
+    def on_click() -> T:
+        if key not in memo:
+            memo[key] = make()
+            while len(memo) > max_entries:
+                memo.popitem(last=False)
+        return memo[key]
+
+    return on_click
+
+
 def files_digest(files: tuple[UploadedFile, ...], roster: UploadedFile | None) -> str:
     """A content hash of the uploads: the cache key for everything derived from them.
 
@@ -94,24 +157,45 @@ def sample_prepared() -> PreparedProgram:
     return load_sample_program()
 
 
-@st.cache_data(scope="session", max_entries=4, show_spinner="Reading and checking your files…")
 def uploaded_prepared(
     digest: str,
     mapping_json: str | None,
     dropped: tuple[str, ...],
-    _files: tuple[UploadedFile, ...],
-    _roster: UploadedFile | None,
+    files: tuple[UploadedFile, ...],
+    roster: UploadedFile | None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> PreparedProgram:
-    mapping = mapping_from_json(mapping_json) if mapping_json else None
-    try:
-        return prepare_program(list(_files), mapping, roster=_roster, drop_columns=dropped)
-    except UserFacingError as error:
-        # Blocked, not broken: every page then shows the sample and the Data page says why.
-        return PreparedProgram(
-            program=None,
-            findings=(Finding("blocking", "upload_failed", "", error.message, error.fix or ""),),
-            identifiers=(), mapping=mapping or ColumnMapping(""), source_formats=(),
-            reliability=None)
+    """The upload read, checked, pseudonymised and scored (kept per session)."""
+
+    def prepare() -> PreparedProgram:
+        mapping = mapping_from_json(mapping_json) if mapping_json else None
+        try:
+            return prepare_program(list(files), mapping, roster=roster, drop_columns=dropped,
+                                   progress=progress)
+        except UserFacingError as error:
+            # Blocked, not broken: every page then shows the sample and the Data page says
+            # why.
+            return PreparedProgram(
+                program=None,
+                findings=(Finding("blocking", "upload_failed", "", error.message,
+                                  error.fix or ""),),
+                identifiers=(), mapping=mapping or ColumnMapping(""), source_formats=(),
+                reliability=None)
+
+    key = f"{digest}|{mapping_json}|{dropped}"
+    return remembered("prepared", key, prepare, max_entries=4)
+
+
+def progress_bar(title: str) -> tuple[Callable[[float, str], None], Callable[[], None]]:
+    """A progress bar drawn only once work reports a step: (report, clear).
+
+    Work found in a cache never reports, so a warm rerun shows no bar at all."""
+    slot = st.empty()
+
+    def report(share: float, step: str) -> None:
+        slot.progress(min(max(share, 0.0), 1.0), text=f"{title}: {step}…")
+
+    return report, slot.empty
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner="Reading your files…")
@@ -164,7 +248,9 @@ def uploaded_data() -> ActiveData | None:
     mapping_json = st.session_state.get(MAPPING_JSON)
     dropped = tuple(st.session_state.get(DROPPED, ()))
     digest = files_digest(files, roster)
-    prepared = uploaded_prepared(digest, mapping_json, dropped, files, roster)
+    report, clear = progress_bar("Preparing your upload")
+    prepared = uploaded_prepared(digest, mapping_json, dropped, files, roster, report)
+    clear()
     key = hashlib.sha256(f"{digest}|{mapping_json}|{dropped}".encode()).hexdigest()
     return ActiveData(prepared, is_sample=False, source_key=key)
 
@@ -236,25 +322,6 @@ def summary_options() -> SummaryOptions:
     )
 
 
-@st.cache_data(show_spinner="Computing the statistics (bootstrap included)…", max_entries=16)
-def _sample_summary(options_key: str, filters_key: str, _options: SummaryOptions,
-                    _filters: dict) -> ProgramSummary:
-    program = sample_prepared().program
-    assert program is not None
-    return summarize_program(program, _options, filters=_filters,
-                             plan=_sample_plan(int(_options.k or min_cell_floor())))
-
-
-@st.cache_data(scope="session", max_entries=8,
-               show_spinner="Computing the statistics (bootstrap included)…")
-def _upload_summary(source_key: str, options_key: str, filters_key: str,
-                    _program: ProgramData, _options: SummaryOptions,
-                    _filters: dict) -> ProgramSummary:
-    return summarize_program(_program, _options, filters=_filters,
-                             plan=_upload_plan(source_key, int(_options.k or min_cell_floor()),
-                                               _program))
-
-
 @contextmanager
 def said_not_raised() -> Iterator[None]:
     """Turn an analysis refusal (the same wave at both ends, a filter that leaves nobody)
@@ -267,20 +334,25 @@ def said_not_raised() -> Iterator[None]:
         st.stop()
 
 
-def current_summary(data: ActiveData | None = None) -> ProgramSummary:
-    """The summary for the active data and the sidebar's current choices (a message and a
-    stop instead when the choices leave nothing to analyse)."""
+def current_summary(data: ActiveData | None = None,
+                    progress: Callable[[float, str], None] | None = None) -> ProgramSummary:
+    """The full summary (every outcome and table, bootstrap included) for the active
+    data and the sidebar's choices: what the downloads hold and the CLI writes (a
+    message and a stop instead when the choices leave nothing to analyse).
+    ``progress`` hears each step when the summary is computed (not when cached)."""
     data = data or active_data()
     options = summary_options()
-    chosen = filters()
-    options_key = json.dumps(asdict(options), default=str, sort_keys=True)
-    filters_key = json.dumps(chosen, sort_keys=True)
+    chosen = filters(data)
+    safe = plan(data)
+    program = data.program
+    assert program is not None
+    key = "|".join((data.source_key, *_key_of(options, chosen)))
     with said_not_raised():
-        if data.is_sample:
-            return _sample_summary(options_key, filters_key, options, chosen)
-        assert data.program is not None
-        return _upload_summary(data.source_key, options_key, filters_key, data.program,
-                               options, chosen)
+        return remembered(
+            "summary", key,
+            lambda: with_readings(summarize_program(program, options, progress,
+                                                    filters=chosen, plan=safe)),
+            max_entries=8, shared=data.is_sample)
     raise AssertionError("unreachable: said_not_raised stops the page")
 
 
@@ -310,16 +382,17 @@ def _sample_page(options_key: str, filters_key: str, _options: SummaryOptions,
                  _filters: dict) -> ProgramSummary:
     program = sample_prepared().program
     assert program is not None
-    return summarize_program(program, _options, filters=_filters,
-                             plan=_sample_plan(int(_options.k or min_cell_floor())))
+    return with_readings(summarize_program(
+        program, _options, filters=_filters,
+        plan=_sample_plan(int(_options.k or min_cell_floor()))))
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def _upload_page(source_key: str, options_key: str, filters_key: str, _program: ProgramData,
                  _options: SummaryOptions, _filters: dict) -> ProgramSummary:
-    return summarize_program(_program, _options, filters=_filters,
-                             plan=_upload_plan(source_key, int(_options.k or min_cell_floor()),
-                                               _program))
+    return with_readings(summarize_program(
+        _program, _options, filters=_filters,
+        plan=_upload_plan(source_key, int(_options.k or min_cell_floor()), _program)))
 
 
 def page_summary(data: ActiveData, tables: tuple[str, ...],
@@ -352,12 +425,13 @@ def resampled_summary(
     safe = plan(data)
 
     def work(progress: resampling.Progress) -> ProgramSummary:
-        progress.report(0.05, f"{options.n_resamples:,} bootstrap resamples of participants")
-        summary = summarize_program(program, options, filters=chosen, plan=safe)
-        progress.report(1.0, "done")
-        return summary
+        progress.report(0.0, "filtering")
+        return with_readings(summarize_program(program, options, progress.report,
+                                               filters=chosen, plan=safe))
 
-    return resampling.result_of(key, label, work)
+    with said_not_raised():
+        return resampling.result_of(key, label, work)
+    raise AssertionError("unreachable: said_not_raised stops the page")
 
 
 def resampled_roi(
@@ -381,7 +455,7 @@ def resampled_estimation(
     assert program is not None
     chosen = filters()
     pre_wave, post_wave, k = summary.pre_wave, summary.post_wave, summary.k
-    key = "|".join(("estimation", summary_key(data), outcome_key, pre_wave, post_wave))
+    key = _estimation_key(data, summary, outcome_key)
 
     safe = plan(data)
     shown = summary.pair_shown(outcome_key)
@@ -394,7 +468,9 @@ def resampled_estimation(
         return estimation_data(filtered.responses, filtered.outcome(outcome_key), pre_wave,
                                post_wave, k)
 
-    return resampling.result_of(key, "Drawing the estimation plot", work)
+    with said_not_raised():
+        return resampling.result_of(key, "Drawing the estimation plot", work)
+    raise AssertionError("unreachable: said_not_raised stops the page")
 
 
 # --- ROI and the estimation plot: cached by the same keys as the summary ----------------
@@ -410,24 +486,55 @@ def summary_key(data: ActiveData | None = None) -> str:
     return f"{data.source_key}|{options}|{json.dumps(filters(), sort_keys=True)}"
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner="Bootstrapping the mean change…")
-def _estimation(key: str, outcome_key: str, pre_wave: str, post_wave: str, k: int,
-                _program: ProgramData, _filters: dict,
-                _plan: ReleasePlan) -> tuple[EstimationGroup, ...]:
-    program = filter_program(_program, _plan, _filters)
-    return estimation_data(program.responses, program.outcome(outcome_key), pre_wave,
-                           post_wave, k)
+def estimation_later(summary: ProgramSummary, outcome_key: str,
+                     data: ActiveData) -> Callable[[], tuple[EstimationGroup, ...]]:
+    """The estimation plot's aggregates as a function to call later (off the page run):
+    the Outcomes page's result when it already has it, else computed when called."""
+    key = _estimation_key(data, summary, outcome_key)
+    drawn = resampling.done_result(key)
+    program, chosen, safe = data.program, filters(data), plan(data)
+    assert program is not None
+
+    def draw() -> tuple[EstimationGroup, ...]:
+        if drawn is not None:
+            return drawn
+        if not summary.pair_shown(outcome_key):  # withheld by the release plan (§8)
+            return ()
+        filtered = filter_program(program, safe, chosen)
+        return estimation_data(filtered.responses, filtered.outcome(outcome_key),
+                               summary.pre_wave, summary.post_wave, summary.k)
+
+    return draw
 
 
-def estimation(summary: ProgramSummary, outcome_key: str,
-               data: ActiveData | None = None) -> tuple[EstimationGroup, ...]:
-    """Aggregates of the estimation plot for one outcome (bootstrap cached per session)."""
+def _estimation_key(data: ActiveData, summary: ProgramSummary, outcome_key: str) -> str:
+    return "|".join(("estimation", summary_key(data), outcome_key, summary.pre_wave,
+                     summary.post_wave))
+
+
+def estimation(summary: ProgramSummary, outcome_key: str, data: ActiveData | None = None,
+               progress: Callable[[float, str], None] | None = None,
+               ) -> tuple[EstimationGroup, ...]:
+    """Aggregates of the estimation plot for one outcome: the Outcomes page's result when
+    its background job has it, else computed here (cached per session)."""
     data = data or active_data()
     assert data.program is not None
-    if not summary.pair_shown(outcome_key):
-        return ()
-    return _estimation(summary_key(data), outcome_key, summary.pre_wave, summary.post_wave,
-                       summary.k, data.program, filters(data), plan(data))
+    key = _estimation_key(data, summary, outcome_key)
+    drawn = resampling.done_result(key)
+    if drawn is not None:
+        return drawn
+    program, chosen, safe = data.program, filters(data), plan(data)
+
+    def draw() -> tuple[EstimationGroup, ...]:
+        if progress:
+            progress(0.6, "Bootstrapping the mean change for the estimation plot")
+        if not summary.pair_shown(outcome_key):  # withheld by the release plan (§8)
+            return ()
+        filtered = filter_program(program, safe, chosen)
+        return estimation_data(filtered.responses, filtered.outcome(outcome_key),
+                               summary.pre_wave, summary.post_wave, summary.k)
+
+    return remembered("estimation", key, draw, max_entries=16, shared=data.is_sample)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner="Running 10,000 ROI simulations…")

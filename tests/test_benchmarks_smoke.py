@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.__main__ import main
 from benchmarks.measure import time_step, traced_peak_mb
-from benchmarks.report import targets
+from benchmarks.report import latency_targets, render, targets
 from benchmarks.stages import BARE_READ, STEPS
 from benchmarks.synthetic import ITEMS, WAVES, synthetic_tables
 
@@ -78,7 +78,8 @@ def test_time_step_refuses_zero_repeats():
 def test_harness_at_a_tiny_scale_writes_every_step_with_ratios_and_memory(tmp_path):
     results, figures = tmp_path / "RESULTS.md", tmp_path / "results.json"
     code = main(["--rows", str(ROWS), "--repeats", "1", "--resamples", "100", "--no-bca",
-                 "--no-dabest", "--no-apptest", "--data-dir", str(tmp_path / "data"),
+                 "--no-dabest", "--no-apptest", "--no-latency",
+                 "--data-dir", str(tmp_path / "data"),
                  "--results", str(results), "--json", str(figures)])
     assert code == 0
     data = json.loads(figures.read_text("utf-8"))
@@ -116,7 +117,7 @@ def test_harness_at_a_tiny_scale_writes_every_step_with_ratios_and_memory(tmp_pa
 def test_results_can_be_rendered_again_from_the_saved_figures(tmp_path):
     figures, first, again = tmp_path / "r.json", tmp_path / "a.md", tmp_path / "b.md"
     assert main(["--rows", str(ROWS), "--repeats", "1", "--resamples", "100", "--no-bca",
-                 "--no-dabest", "--no-apptest", "--no-cli", "--no-trace",
+                 "--no-dabest", "--no-apptest", "--no-latency", "--no-cli", "--no-trace",
                  "--data-dir", str(tmp_path / "data"), "--results", str(first),
                  "--json", str(figures)]) == 0
     assert main(["--from-json", str(figures), "--results", str(again)]) == 0
@@ -141,3 +142,27 @@ def test_targets_judge_the_largest_scale_and_leave_unmeasured_ones_open():
     verdicts = [met for _, _, met in rows]
     assert verdicts == [True, False, False, None]
     assert "1,000 rows" in rows[0][0]
+
+
+def test_latency_and_load_figures_give_a_verdict_per_issue_15_target():
+    latency = {
+        "bare_read_s": 0.1, "upload_first_overview_s": 2.0,
+        "upload_first_overview_resampled_s": 4.0,
+        "sidebar_upload": {"overview": {"numbers_s": 0.5, "resampled_s": 1.0, "changes": 3},
+                           "groups": {"numbers_s": 1.5, "resampled_s": 1.5, "changes": 3}},
+        "sidebar_sample": {"overview": {"numbers_s": 0.2, "resampled_s": 0.4, "changes": 3}},
+    }
+    load = {"rows": 10_000, "sessions": 10, "seconds": 60.0, "bare_read_s": 0.02,
+            "load_average": [1.0, 1.0, 1.0], "pages": 40, "p50_s": 1.0, "p95_s": 2.5,
+            "by_action": {"overview": {"n": 40, "p50_s": 1.0, "p95_s": 2.5}},
+            "errors": 0, "error_samples": []}
+    rows = latency_targets([], [], latency, load)
+    verdicts = {target.split(" ≤")[0].split(":")[0]: met for target, _, met in rows}
+    assert verdicts["upload + first Overview at 100,000 rows"] is True  # 20× ≤ 25×
+    assert verdicts["a sidebar change on any page at 100,000 rows, warm"] is False  # 15×
+    assert verdicts["a sidebar change on any page at the sample, warm"] is True  # 2×
+    assert verdicts["load test"] is True
+    assert [met for target, _, met in rows if "summarize" in target] == [None, None]
+    text = render(machine={}, scales=[], bca=None, peer=None, apptest=None, command="x",
+                  latency=latency, load=load)
+    assert "Latency targets (issue 15)" in text and "| 100,000 rows | groups |" in text

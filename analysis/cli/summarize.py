@@ -20,6 +20,7 @@ from analysis.intake.pipeline import prepare_program
 from analysis.model.errors import UserFacingError
 from analysis.model.findings import has_blocking
 from analysis.present.exports.csv import table_to_csv
+from analysis.present.readings import with_readings
 from analysis.stats.summary import (
     ProgramSummary,
     SummaryOptions,
@@ -68,6 +69,7 @@ def write_summary(summary: ProgramSummary, out: Path) -> dict:
     """Write every table as CSV (small cells as "< k") and ``summary.json`` into ``out``;
     returns the summary.json document. Bootstrap replicates are never written: they are
     computed from individuals (methods §8), so only their interval leaves the process."""
+    summary = with_readings(summary)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in summary.tables().items():
         (out / f"{name}.csv").write_bytes(table_to_csv(table, summary.k))

@@ -10,7 +10,7 @@ are hashed right after reshaping, before anything is scored, kept or cached.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -204,6 +204,7 @@ def prepare_program(
     cutoffs: Mapping[str, Cutoff] | None = None,
     everyone_coached: bool = False,
     follow_up_end: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> PreparedProgram:
     """Read, check, reshape, pseudonymise and score an upload.
 
@@ -221,6 +222,9 @@ def prepare_program(
         ``everyone_coached``; the command line's ``--everyone-coached``).
     follow_up_end : the roster's follow-up end date, YYYY-MM-DD (sets the mapping's
         ``follow_up_end``; ``--follow-up-end``).
+    progress : called as ``progress(share_done, step)`` before each step (reading each
+        file, the privacy check, reshaping and pseudonymising, scoring, the roster,
+        the data checks), for a progress bar; None reports nothing.
 
     Returns
     -------
@@ -233,7 +237,14 @@ def prepare_program(
     """
     if not files:
         raise IngestError("No survey file was uploaded.", "Upload at least one survey export.")
-    results = ingest_files(files)
+    report = progress or (lambda share, step: None)
+    results = []
+    for number, upload in enumerate(files):
+        report(0.4 * number / len(files),
+               f"Reading {upload.name}" + (f" ({number + 1} of {len(files)})"
+                                           if len(files) > 1 else ""))
+        results.extend(ingest_files([upload]))
+    report(0.4, "Checking for direct identifiers")
     formats = tuple(r.source_format for r in results)
     findings: list[Finding] = [f for r in results for f in r.findings]
     if mapping is None:
@@ -263,6 +274,7 @@ def prepare_program(
         findings.extend(check_mapping(mapping, [f for f, _ in frames]))
         return _no_program(findings, list(identifiers.values()), mapping, formats)
 
+    report(0.5, "Reshaping and replacing participant codes by keyed hashes")
     responses, mapping_findings = apply_mapping(frames, mapping)
     if has_blocking(mapping_findings):
         return _no_program([*findings, *mapping_findings], (), mapping, formats)
@@ -270,11 +282,13 @@ def prepare_program(
     responses[PARTICIPANT_ID] = pseudonymise_ids(responses[PARTICIPANT_ID], key)
 
     scales = resolve_scales(mapping)
+    report(0.65, "Scoring the questionnaires")
     scored = score_responses(
         responses, scales, label_map=dict(mapping.label_map) or None, cutoffs=cutoffs
     )
     roster_frame = None
     if roster is not None:
+        report(0.8, f"Reading the roster {roster.name}")
         roster_frame, roster_findings = read_roster(
             roster, mapping, key=key, drop_columns=drop_columns
         )
@@ -292,6 +306,7 @@ def prepare_program(
                 "Map the item columns of at least one scale.",
             )
         )
+    report(0.9, "Checking the data")
     findings.extend(
         validate_responses(scored.frame, scales, excluded=[*mapping_findings, *scored.findings])
     )

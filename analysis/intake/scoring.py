@@ -128,28 +128,61 @@ def _alpha(matrix: np.ndarray) -> tuple[float, int, str]:
     return float(k / (k - 1) * (1 - item_variances / total_variance)), n, ""
 
 
-def cronbach_alpha(items: pd.DataFrame, scale: Scale | None = None) -> float:
-    """Cronbach's α on complete cases: α = k/(k−1) · (1 − Σσ²ᵢ / σ²ₜ).
-
-    σ²ᵢ is the variance of item i and σ²ₜ the variance of the total, over the rows that
-    answered every item. Cronbach (1951), Psychometrika 16:297–334.
+def cronbach_alpha(
+    items: pd.DataFrame, scale: Scale | None = None, *, missing: str = "listwise"
+) -> float:
+    """Cronbach's α = k/(k−1) · (1 − Σσ²ᵢ / σ²ₜ) (Cronbach 1951, Psychometrika 16:297–334).
 
     Parameters
     ----------
-    items : numeric answers, one column per item. Without ``scale`` every column is an
-        item and reverse coding is the caller's job.
-    scale : when given, its items are selected and its reverse-coded items flipped.
+    items : pandas.DataFrame
+        Numeric answers, one column per item. Without ``scale`` every column is an item
+        and reverse coding is the caller's job.
+    scale : Scale, optional
+        When given, its items are selected and its reverse-coded items flipped.
+    missing : {"listwise", "pairwise"}
+        "listwise" (default, methods §2): only respondents who answered every item.
+        "pairwise": each variance and covariance over the respondents who answered
+        both items, α = k/(k−1)·(1 − tr C / ΣC) with C the pairwise covariance matrix
+        (as pingouin's default ``nan_policy="pairwise"``).
 
     Returns
     -------
-    α, or NaN when it cannot be computed (fewer than 2 items or 2 complete rows, or a
-    total score that does not vary); :func:`score_responses` says which.
+    float
+        α, or NaN when it cannot be computed (fewer than 2 items or 2 complete rows, or
+        a total score that does not vary); :func:`score_responses` says which.
+
+    Examples
+    --------
+    The 15 respondents × 3 items shipped with pingouin as its ``cronbach_alpha`` data
+    set, for which ``pingouin.cronbach_alpha`` prints α = 0.592:
+
+    >>> import importlib.resources
+    >>> path = importlib.resources.files("pingouin") / "datasets" / "cronbach_alpha.csv"
+    >>> long = pd.read_csv(path)
+    >>> answers = long.pivot(index="Subj", columns="Items", values="Scores")
+    >>> round(cronbach_alpha(answers), 3)
+    0.592
+    >>> answers.iloc[0, 0] = answers.iloc[3, 2] = np.nan
+    >>> round(cronbach_alpha(answers), 4), round(cronbach_alpha(answers, missing="pairwise"), 4)
+    (0.5967, 0.5921)
     """
+    if missing not in ("listwise", "pairwise"):
+        raise ValueError(f"missing must be 'listwise' or 'pairwise', got {missing!r}")
     if scale is None:
         matrix = items.to_numpy(dtype=float, na_value=np.nan)
     else:
         matrix = _item_matrix(items, scale)
-    return _alpha(matrix)[0]
+    if missing == "listwise":
+        return _alpha(matrix)[0]
+    k = matrix.shape[1]
+    if k < 2:
+        return float("nan")
+    covariance = pd.DataFrame(matrix).cov().to_numpy()
+    total = covariance.sum()
+    if not np.isfinite(total) or total <= 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - np.trace(covariance) / total))
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,10 @@ from typing import Literal
 import numpy as np
 from scipy import special
 
-DEFAULT_SEED = 20_130_863
-"""Seed used when none is given, so that the same data always give the same interval."""
+from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+from analysis.stats.effect_sizes import hedges_correction
+from analysis.stats.results import Estimate, Interval, WithInterval, no_interval
 
-DEFAULT_RESAMPLES = 5_000
 MAX_BLOCK_BYTES = 200 * 1024 * 1024
 """Upper bound on the memory one block of resamples may use."""
 
@@ -55,14 +55,16 @@ _COUNTS_PAY_OFF_BELOW = 1 / 10
 
 
 @dataclass(frozen=True)
-class BootstrapResult:
+class BootstrapResult(WithInterval):
     """A bootstrap estimate with its confidence interval.
 
     Attributes
     ----------
     estimate : the statistic on the observed data.
-    ci_low, ci_high : interval limits (NaN when no interval could be formed; see ``note``).
-    method : e.g. ``"BCa bootstrap (5,000 resamples)"`` or ``"percentile bootstrap (...)"``.
+    interval : its :class:`~analysis.stats.results.Interval` (NaN limits when no interval
+        could be formed, see ``note``), whose method is e.g. ``"BCa bootstrap (5,000
+        resamples)"`` or ``"percentile bootstrap (...)"``; ``ci_low``, ``ci_high`` and
+        ``method`` read it.
     distribution : the bootstrap replicates, for the estimation plot.
     bias_correction : z0 = Φ⁻¹(share of replicates below the estimate, ties counted half).
     acceleration : a, from the jackknife.
@@ -70,13 +72,20 @@ class BootstrapResult:
     """
 
     estimate: float
-    ci_low: float
-    ci_high: float
-    method: str
+    interval: Interval
     distribution: np.ndarray = field(repr=False)
     bias_correction: float = float("nan")
     acceleration: float = float("nan")
     note: str = ""
+
+    @property
+    def method(self) -> str:
+        return self.interval.method
+
+    def as_estimate(self) -> Estimate:
+        """The estimate with its interval, in the shape every result shares."""
+        return Estimate(self.estimate, self.interval, int(self.distribution.size) or None,
+                        self.note)
 
 
 def _as_samples(data: np.ndarray | tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
@@ -159,10 +168,9 @@ def acceleration_from_jackknife(
     return float(np.dot(weights, squared * deviations) / (6.0 * spread**1.5))
 
 
-def _not_estimable(estimate: float, replicates: np.ndarray, note: str) -> BootstrapResult:
-    return BootstrapResult(
-        estimate, float("nan"), float("nan"), "not estimable", replicates, note=note
-    )
+def _not_estimable(estimate: float, replicates: np.ndarray, note: str,
+                   level: float) -> BootstrapResult:
+    return BootstrapResult(estimate, no_interval(level), replicates, note=note)
 
 
 def bca_interval(
@@ -214,12 +222,14 @@ def bca_interval(
     empty = np.empty(0, dtype=float)
     if n < 2:
         return _not_estimable(
-            float("nan"), empty, "Fewer than 2 participants: nothing to resample."
+            float("nan"), empty, "Fewer than 2 participants: nothing to resample.",
+            confidence_level,
         )
     estimate = float(np.asarray(statistic(*(s[None, :] for s in samples))).reshape(-1)[0])
     if not np.isfinite(estimate):
         return _not_estimable(
-            float("nan"), empty, "The statistic is not defined for these data."
+            float("nan"), empty, "The statistic is not defined for these data.",
+            confidence_level,
         )
 
     replicates = bootstrap_replicates(statistic, samples, n_resamples=n_resamples, seed=seed)
@@ -260,7 +270,7 @@ def _bca_from_replicates(
         replicates = replicates[finite]
     if replicates.size < 2:
         return _not_estimable(estimate, replicates, " ".join(notes + [
-            "Too few resamples gave a defined value to form an interval."]))
+            "Too few resamples gave a defined value to form an interval."]), confidence_level)
 
     alpha = (1.0 - confidence_level) / 2.0
     share_below = (
@@ -294,9 +304,7 @@ def _bca_from_replicates(
         method = f"percentile bootstrap ({n_resamples:,} resamples)"
     return BootstrapResult(
         estimate=estimate,
-        ci_low=float(low),
-        ci_high=float(high),
-        method=method,
+        interval=Interval(float(low), float(high), method, confidence_level),
         distribution=replicates,
         bias_correction=z0,
         acceleration=accel,
@@ -403,13 +411,15 @@ def bca_interval_of_sums(
     empty = np.empty(0, dtype=float)
     if n < 2:
         return _not_estimable(
-            float("nan"), empty, "Fewer than 2 participants: nothing to resample."
+            float("nan"), empty, "Fewer than 2 participants: nothing to resample.",
+            confidence_level,
         )
     total = counts.astype(float) @ distinct
     estimate = float(statistic_of_sums(total, n))
     if not np.isfinite(estimate):
         return _not_estimable(
-            float("nan"), empty, "The statistic is not defined for these data."
+            float("nan"), empty, "The statistic is not defined for these data.",
+            confidence_level,
         )
     replicates = count_replicates(
         statistic_of_sums, distinct, counts, n_resamples=n_resamples, seed=seed
@@ -470,7 +480,7 @@ def g_av_of_sums(sums: np.ndarray, n: int) -> np.ndarray:
     change = (sums[..., 2] - sums[..., 0]) / n
     with np.errstate(divide="ignore", invalid="ignore"):
         d_av = np.where(mean_sd > 0, change / mean_sd, np.nan)
-    return _hedges_j(n - 1) * d_av
+    return hedges_correction(n - 1) * d_av
 
 
 def g_av_features(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
@@ -489,15 +499,7 @@ def g_av_statistic(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
     change = _mean_change(pre, post)
     with np.errstate(divide="ignore", invalid="ignore"):
         d_av = np.where(mean_sd > 0, change / mean_sd, np.nan)
-    return _hedges_j(n - 1) * d_av
-
-
-def _hedges_j(df: int) -> float:
-    if df <= 1:
-        return float("nan")
-    return float(
-        np.exp(special.gammaln(df / 2) - 0.5 * np.log(df / 2) - special.gammaln((df - 1) / 2))
-    )
+    return hedges_correction(n - 1) * d_av
 
 
 def g_av_jackknife(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
@@ -520,7 +522,7 @@ def g_av_jackknife(pre: np.ndarray, post: np.ndarray) -> np.ndarray:
     mean_sd = (loo_sd(pre_c) + loo_sd(post_c)) / 2.0
     with np.errstate(divide="ignore", invalid="ignore"):
         d_av = np.where(mean_sd > 0, mean_change / mean_sd, np.nan)
-    return _hedges_j(n - 2) * d_av
+    return hedges_correction(n - 2) * d_av
 
 
 def _check_sampler(sampler: Sampler) -> None:

@@ -10,6 +10,7 @@ draws them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,9 +21,11 @@ from scipy import stats
 
 from analysis.model.disclosure import SUPPRESSED_COLUMN, suppress_breakdown
 from analysis.model.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
-from analysis.stats.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, mean_change_distribution
-from analysis.stats.prepost import matched_pairs
+from analysis.stats.bootstrap import mean_change_distribution
+from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+from analysis.stats.pairs import matched_pairs
 from analysis.stats.release import wave_kind
+from analysis.stats.results import Estimate
 
 
 def score_bins(outcome: Outcome) -> np.ndarray:
@@ -104,7 +107,9 @@ class EstimationGroup:
     n : matched participants (None when fewer than k: the group is withheld).
     mean_pre, sd_pre, mean_post, sd_post : the matched participants' wave means and SDs.
     histogram : ``binned_distribution`` of the matched scores by wave.
-    mean_change, ci_low, ci_high : d̄ = mean(post − pre) with its BCa bootstrap interval.
+    change : d̄ = mean(post − pre) as an :class:`~analysis.stats.results.Estimate` with its
+        BCa bootstrap interval (None when withheld); ``mean_change``, ``ci_low``,
+        ``ci_high`` and ``method`` read it (None where there is nothing to read).
     density : the bootstrap distribution of d̄ as a smoothed density cut to its central
         95 % (columns ``change`` and ``density``, the peak scaled to 1; empty when
         withheld). The replicates themselves never leave :func:`estimation_data`: with
@@ -119,12 +124,25 @@ class EstimationGroup:
     mean_post: float | None = None
     sd_post: float | None = None
     histogram: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    mean_change: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
+    change: Estimate | None = None
     density: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    method: str = ""
     note: str = ""
+
+    @property
+    def mean_change(self) -> float | None:
+        return None if self.change is None else self.change.value
+
+    @property
+    def ci_low(self) -> float | None:
+        return None if self.change is None else _finite(self.change.ci_low)
+
+    @property
+    def ci_high(self) -> float | None:
+        return None if self.change is None else _finite(self.change.ci_high)
+
+    @property
+    def method(self) -> str:
+        return "" if self.change is None else self.change.interval.method
 
 
 DENSITY_POINTS = 41
@@ -205,11 +223,10 @@ def estimation_data(
             mean_pre=float(pre.mean()), sd_pre=float(pre.std(ddof=1)),
             mean_post=float(post.mean()), sd_post=float(post.std(ddof=1)),
             histogram=histogram,
-            mean_change=float(boot.estimate),
-            ci_low=_finite(boot.ci_low), ci_high=_finite(boot.ci_high),
+            change=dataclasses.replace(boot.as_estimate(), n=n),
             density=smoothed_density(np.asarray(boot.distribution, dtype=float),
                                      decimals=decimals),
-            method=boot.method, note=boot.note,
+            note=boot.note,
         ))
     return tuple(out)
 

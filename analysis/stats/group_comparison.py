@@ -35,11 +35,18 @@ from analysis.model.schema import (
     WAVE,
     Outcome,
 )
-from analysis.stats.effect_sizes import hedges_correction, hedges_g_independent
-from analysis.stats.prepost import matched_pairs
-
-DEFAULT_SEED = 20_240_601
-"""Seed used when none is given, so a report re-run on the same data gives the same CI."""
+from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+from analysis.stats.effect_sizes import hedges_correction
+from analysis.stats.pairs import group_pairs
+from analysis.stats.results import (
+    Estimate,
+    Interval,
+    WithInterval,
+    no_interval,
+    tidy_columns,
+)
+from analysis.stats.ttests import ttest_ind
+from analysis.stats.waves import WavePair, resolve_waves
 
 METHOD_WELCH = "Difference in mean change (Welch)"
 METHOD_HEDGES = "Hedges' g of change"
@@ -48,6 +55,10 @@ METHOD_PREVALENCE = "Prevalence difference-in-differences"
 METHOD_NO_COMPARISON = "No comparison group"
 METHODS: tuple[str, ...] = (METHOD_WELCH, METHOD_HEDGES, METHOD_ANCOVA, METHOD_PREVALENCE)
 
+ANCOVA_DIFFERENCING_NOTE = (
+    "Withheld: the covariates leave out fewer than k participants, and comparing this row "
+    "with the others could reveal something about them."
+)
 UNIT_SD = "standard deviations"
 UNIT_PERCENTAGE_POINTS = "percentage points"
 
@@ -69,7 +80,6 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "se",
     "df",
     "favours",
-    "reading",
     "note",
     "suppressed",
 )
@@ -86,124 +96,7 @@ COUNT_COLUMNS: tuple[str, ...] = ("n_coached", "n_comparison")
 _FLOAT_COLUMNS = ("estimate", "ci_low", "ci_high", "p_value", "standardised", "se", "df")
 
 
-# --------------------------------------------------------------------------- pairing
-
-
-@dataclass(frozen=True)
-class WavePair:
-    """The two waves being compared, in their declared order."""
-
-    pre: str
-    post: str
-
-
-def resolve_waves(
-    responses: pd.DataFrame, pre_wave: str | None = None, post_wave: str | None = None
-) -> WavePair:
-    """Baseline and follow-up waves: by default the first and last declared waves.
-
-    Raises :class:`MappingError` when a requested wave does not exist, when the two are
-    the same, or when the follow-up comes before the baseline.
-    """
-    if WAVE not in responses.columns:
-        raise MappingError(
-            f"The responses have no '{WAVE}' column.",
-            "Map the column that says which survey round each answer belongs to.",
-        )
-    column = responses[WAVE]
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        waves = [str(w) for w in column.cat.categories]
-    else:
-        # Without a declared order, fall back to sorted values; the mapping step normally
-        # delivers an ordered Categorical, so this only serves hand-built tables.
-        waves = sorted(str(w) for w in column.dropna().unique())
-    if not waves:
-        raise MappingError(
-            "The responses contain no survey waves.",
-            "Check that the wave column is mapped and filled in.",
-        )
-    pre = str(pre_wave) if pre_wave is not None else waves[0]
-    post = str(post_wave) if post_wave is not None else waves[-1]
-    for name, wave in (("baseline", pre), ("follow-up", post)):
-        if wave not in waves:
-            raise MappingError(
-                f"The {name} wave '{wave}' is not in the data (waves: {', '.join(waves)}).",
-                "Choose one of the waves listed.",
-            )
-    if waves.index(post) < waves.index(pre):
-        raise MappingError(
-            f"The follow-up wave '{post}' comes before the baseline wave '{pre}'.",
-            "Choose a baseline wave that comes first.",
-        )
-    return WavePair(pre, post)
-
-
-def _check_columns(responses: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in responses.columns]
-    if missing:
-        raise MappingError(
-            f"The responses have no column(s) {', '.join(repr(c) for c in missing)}.",
-            "Map or score these columns before comparing groups, or pick other ones.",
-        )
-
-
-def _matched_pairs(
-    responses: pd.DataFrame,
-    outcome_key: str,
-    waves: WavePair,
-    keep: Sequence[str] = (),
-) -> pd.DataFrame:
-    """Matched pairs of the two groups, as :func:`analysis.stats.prepost.matched_pairs`
-    defines them.
-
-    One row per participant with a score at both waves: ``group``, the attribute and
-    ``keep`` columns, ``pre``, ``post``, ``change``. A table without a ``group`` column is
-    a program without a comparison group: everyone is coached. Rows whose group is
-    neither "coached" nor "comparison" are left out.
-    """
-    _check_columns(responses, [PARTICIPANT_ID, outcome_key, *keep])
-    if GROUP not in responses.columns:
-        responses = responses.assign(**{GROUP: COACHED})
-    extra = [c for c in keep if c != GROUP]
-    pairs = matched_pairs(responses, outcome_key, waves.pre, waves.post, extra_columns=extra)
-    return pairs[pairs[GROUP].isin([COACHED, COMPARISON])].reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- wording
-
-
-def _phrase_label(label: str) -> str:
-    """The outcome name as it reads mid-sentence ("Emotional exhaustion" → "emotional...")."""
-    if len(label) > 1 and label[0].isupper() and label[1].islower():
-        return label[0].lower() + label[1:]
-    return label
-
-
-def _decimals(outcome: Outcome) -> int:
-    return 1 if (outcome.maximum - outcome.minimum) >= 20 else 2
-
-
-def _format_p(p: float) -> str:
-    if not np.isfinite(p):
-        return "p not available"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _percent(confidence_level: float) -> str:
-    return f"{confidence_level * 100:g} %"
-
-
-def _signed_interval(low: float, high: float, decimals: int, unit: str) -> str:
-    """A CI in words: "3.1 to 8.7 lower", or "from 3.0 lower to 0.6 higher" when it spans 0."""
-    if low >= 0:
-        return f"{low:.{decimals}f} to {high:.{decimals}f} {unit} higher"
-    if high <= 0:
-        return f"{-high:.{decimals}f} to {-low:.{decimals}f} {unit} lower"
-    return f"from {-low:.{decimals}f} {unit} lower to {high:.{decimals}f} {unit} higher"
-
-
-def _higher_lower(value: float) -> str:
-    return "higher" if value > 0 else "lower" if value < 0 else "different (no difference)"
+# --------------------------------------------------------------------------- direction
 
 
 def favours(low: float, high: float, higher_is_better: bool) -> str:
@@ -232,14 +125,12 @@ class _Estimate:
     n_comparison: int
     estimate: float = float("nan")
     unit: str = ""
-    ci_low: float = float("nan")
-    ci_high: float = float("nan")
+    interval: Interval | None = None
     p_value: float = float("nan")
     standardised: float = float("nan")
     se: float = float("nan")
     df: float = float("nan")
     favours: str | None = None
-    reading: str = ""
     note: str | None = None
 
 
@@ -250,30 +141,17 @@ def _welch(
     n1, n2 = coached.size, comparison.size
     base = {"method": METHOD_WELCH, "n_coached": n1, "n_comparison": n2, "unit": outcome.unit}
     if n1 < 2 or n2 < 2:
-        return _Estimate(**base, note="Each group needs at least two matched participants.",
-                         reading="No estimate: each group needs at least two matched participants.")
-    v1, v2 = coached.var(ddof=1) / n1, comparison.var(ddof=1) / n2
-    se = float(np.sqrt(v1 + v2))
-    estimate = float(coached.mean() - comparison.mean())
+        return _Estimate(**base, note="Each group needs at least two matched participants.")
+    test = ttest_ind(coached, comparison, confidence_level=confidence_level)
+    estimate, se = test.mean_difference.value, test.se
     if se == 0:
         note = "Everyone's change was identical within each group: there is no variation to test."
-        return _Estimate(**base, estimate=estimate, note=note, reading=f"No test: {note}")
-    df = float((v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1)))
-    t = estimate / se
-    p = float(2 * stats.t.sf(abs(t), df))
-    margin = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
-    low, high = estimate - margin, estimate + margin
-    places = _decimals(outcome)
-    reading = (
-        f"The change in {_phrase_label(outcome.label)} from {waves.pre} to {waves.post} was "
-        f"{abs(estimate):.{places}f} {outcome.unit} {_higher_lower(estimate)} among coached "
-        f"physicians than in the comparison group ({_percent(confidence_level)} CI "
-        f"{_signed_interval(low, high, places, outcome.unit)}; {_format_p(p)}, Welch's t-test); "
-        f"{outcome.good_direction}."
-    )
+        return _Estimate(**base, estimate=estimate, note=note)
+    df, p = test.df, test.pvalue
+    low, high = test.mean_difference.ci_low, test.mean_difference.ci_high
     return _Estimate(
-        **base, estimate=estimate, ci_low=low, ci_high=high, p_value=p, se=se, df=df,
-        favours=favours(low, high, outcome.higher_is_better), reading=reading,
+        **base, estimate=estimate, interval=test.mean_difference.interval, p_value=p, se=se,
+        df=df, favours=favours(low, high, outcome.higher_is_better),
     )
 
 
@@ -282,34 +160,23 @@ def _hedges(
 ) -> _Estimate:
     n1, n2 = coached.size, comparison.size
     base = {"method": METHOD_HEDGES, "n_coached": n1, "n_comparison": n2, "unit": UNIT_SD}
-    effect = hedges_g_independent(coached, comparison, confidence_level)
-    if not np.isfinite(effect.estimate):
+    test = ttest_ind(coached, comparison, equal_var=True, confidence_level=confidence_level)
+    effect = test.hedges_g
+    if not effect.estimable:
         note = (
             "Each group needs at least two matched participants whose changes are not all "
             "identical."
         )
-        return _Estimate(**base, note=note, reading=f"No standardised effect: {note}")
-    df = n1 + n2 - 2
+        return _Estimate(**base, note=note)
+    # The pooled-variance t-test matches the pooled SD of g and its noncentral-t CI.
+    df, p, d = n1 + n2 - 2, test.pvalue, test.cohens_d.value
     j = hedges_correction(df)
-    d = effect.estimate / j
-    # Pooled-variance t-test: the test that matches the pooled SD of g and its noncentral-t CI.
-    pooled_sd = np.sqrt(((n1 - 1) * coached.var(ddof=1) + (n2 - 1) * comparison.var(ddof=1)) / df)
-    t = (coached.mean() - comparison.mean()) / (pooled_sd * np.sqrt(1 / n1 + 1 / n2))
-    p = float(2 * stats.t.sf(abs(t), df))
     # Large-sample SE of g (Borenstein et al. 2009, eqs. 4.20 and 4.24): V_g = J²·V_d.
     se = float(j * np.sqrt((n1 + n2) / (n1 * n2) + d**2 / (2 * (n1 + n2))))
-    reading = (
-        f"Hedges' g for the difference in change in {_phrase_label(outcome.label)} "
-        f"(coached − comparison): {effect.estimate:.2f} ({_percent(confidence_level)} CI "
-        f"{effect.ci_low:.2f} to {effect.ci_high:.2f}; {_format_p(p)}); "
-        f"{'positive' if outcome.higher_is_better else 'negative'} values favour coaching "
-        f"because {outcome.good_direction}."
-    )
     return _Estimate(
-        **base, estimate=effect.estimate, ci_low=effect.ci_low, ci_high=effect.ci_high,
-        p_value=p, standardised=effect.estimate, se=se, df=float(df),
+        **base, estimate=effect.value, interval=effect.interval, p_value=p,
+        standardised=effect.value, se=se, df=float(df),
         favours=favours(effect.ci_low, effect.ci_high, outcome.higher_is_better),
-        reading=reading,
     )
 
 
@@ -386,7 +253,7 @@ def _ancova(
 
     def not_estimable(reason: str) -> _Estimate:
         note = " ".join([reason, *notes])
-        return _Estimate(**base, note=note, reading=f"No adjusted estimate: {reason}")
+        return _Estimate(**base, note=note)
 
     if n1 < 2 or n2 < 2:
         return not_estimable("Each group needs at least two matched participants.")
@@ -410,33 +277,20 @@ def _ancova(
     margin = float(stats.t.ppf(0.5 + confidence_level / 2, df)) * se
     low, high = estimate - margin, estimate + margin
     p = float(2 * stats.t.sf(abs(estimate / se), df))
-    places = _decimals(outcome)
-    adjusted_for = "baseline" + (
-        " and " + ", ".join(c for c in covariates) if covariates else ""
-    )
-    ci_words = (
-        f"{_percent(confidence_level)} CI {_signed_interval(low, high, places, outcome.unit)}"
-    )
-    reading = (
-        f"After adjusting for {adjusted_for}, coached physicians' "
-        f"{_phrase_label(outcome.label)} at {waves.post} was {abs(estimate):.{places}f} "
-        f"{outcome.unit} {_higher_lower(estimate)} than the comparison group's "
-        f"({ci_words}; {_format_p(p)}); {outcome.good_direction}."
-    )
     return _Estimate(
-        **base, estimate=estimate, ci_low=low, ci_high=high, p_value=p,
-        standardised=estimate / pooled_baseline_sd, se=se, df=df,
-        favours=favours(low, high, outcome.higher_is_better), reading=reading,
+        **base, estimate=estimate, interval=Interval(low, high, "OLS t", confidence_level),
+        p_value=p, standardised=estimate / pooled_baseline_sd, se=se, df=df,
+        favours=favours(low, high, outcome.higher_is_better),
         note=" ".join(notes) or None,
     )
 
 
 @dataclass(frozen=True)
-class BootstrapInterval:
-    """A BCa bootstrap interval with the bootstrap SE of the statistic."""
+class BootstrapInterval(WithInterval):
+    """A BCa bootstrap :class:`~analysis.stats.results.Interval` with the bootstrap SE of
+    the statistic, z₀ and the acceleration."""
 
-    ci_low: float
-    ci_high: float
+    interval: Interval
     se: float
     bias_correction: float
     acceleration: float
@@ -501,7 +355,9 @@ def prevalence_change_bca(
     if not np.all(np.isfinite(levels)):
         levels = np.array([alpha / 2, 1 - alpha / 2])
     low, high = np.quantile(boot, levels)
-    return BootstrapInterval(float(low), float(high), float(boot.std(ddof=1)), z0, acceleration)
+    method = f"BCa bootstrap ({n_resamples:,} resamples)"
+    return BootstrapInterval(Interval(float(low), float(high), method, confidence_level),
+                             float(boot.std(ddof=1)), z0, acceleration)
 
 
 def _prevalence_did(
@@ -515,10 +371,10 @@ def _prevalence_did(
     cutoff = outcome.cutoff
     if cutoff is None:
         note = f"{outcome.label} has no published cut-off, so there is no prevalence to compare."
-        return _Estimate(**base, note=note, reading=f"Not applicable: {note}")
+        return _Estimate(**base, note=note)
     if n1 < 2 or n2 < 2:
         note = "Each group needs at least two matched participants."
-        return _Estimate(**base, note=note, reading=f"No estimate: {note}")
+        return _Estimate(**base, note=note)
     met_pre = cutoff.applies(pairs["pre"]).to_numpy(dtype=int, na_value=0)
     met_post = cutoff.applies(pairs["post"]).to_numpy(dtype=int, na_value=0)
     status_change = met_post - met_pre
@@ -531,23 +387,16 @@ def _prevalence_did(
     if counts1[1] == n1 and counts2[1] == n2:
         note = (f"No one's status changed in either group, so the bootstrap cannot express "
                 f"uncertainty about {share}.")
-        return _Estimate(**base, estimate=float(estimate), note=note,
-                         reading=f"No interval: {note}")
+        return _Estimate(**base, estimate=float(estimate), note=note)
     interval = prevalence_change_bca(
         counts1, counts2, n_resamples=n_resamples, rng=np.random.default_rng(seed),
         confidence_level=confidence_level,
     )
     low, high = 100 * interval.ci_low, 100 * interval.ci_high
-    reading = (
-        f"From {waves.pre} to {waves.post}, {share} changed by {estimate:+.1f} percentage "
-        f"points among coached physicians relative to the comparison group "
-        f"({_percent(confidence_level)} CI {low:+.1f} to {high:+.1f}, BCa bootstrap of "
-        f"{n_resamples:,} resamples; cut-off: {cutoff.source}); "
-        f"{'a fall' if fewer_is_better else 'a rise'} is better."
-    )
     return _Estimate(
-        **base, estimate=float(estimate), ci_low=low, ci_high=high,
-        se=100 * interval.se, favours=favours(low, high, not fewer_is_better), reading=reading,
+        **base, estimate=float(estimate),
+        interval=Interval(low, high, interval.interval.method, confidence_level),
+        se=100 * interval.se, favours=favours(low, high, not fewer_is_better),
         note="CI: bias-corrected and accelerated (BCa) bootstrap, resampling participants "
              "within each group; no p-value is given for this row.",
     )
@@ -556,8 +405,16 @@ def _prevalence_did(
 # --------------------------------------------------------------------------- public API
 
 
+def _row_columns(row: _Estimate) -> dict[str, object]:
+    """The row's fields with its interval as ``ci_low``/``ci_high`` (NaN when it has none)."""
+    fields = dict(vars(row))
+    interval = fields.pop("interval") or no_interval()
+    estimate = Estimate(row.estimate, interval)
+    return {**fields, **tidy_columns(estimate)}
+
+
 def _table(rows: list[_Estimate], outcome: Outcome, waves: WavePair) -> pd.DataFrame:
-    table = pd.DataFrame([vars(row) for row in rows])
+    table = pd.DataFrame([_row_columns(row) for row in rows])
     table.insert(0, "outcome", outcome.key)
     table.insert(1, "outcome_label", outcome.label)
     table.insert(2, "higher_is_better", outcome.higher_is_better)
@@ -578,7 +435,6 @@ def _no_comparison(
 ) -> pd.DataFrame:
     row = _Estimate(
         method=METHOD_NO_COMPARISON, n_coached=n_coached, n_comparison=0,
-        reading=f"Coached and comparison physicians cannot be compared: {NO_COMPARISON_CAVEAT}",
         note=NO_COMPARISON_CAVEAT,
     )
     table = _table([row], outcome, waves)
@@ -597,7 +453,7 @@ def compare_groups(
     post_wave: str | None = None,
     covariates: Sequence[str] = (),
     k: int | None = None,
-    n_resamples: int = 5000,
+    n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     confidence_level: float = 0.95,
 ) -> pd.DataFrame:
@@ -644,7 +500,6 @@ def compare_groups(
         * ``df``: degrees of freedom (Welch–Satterthwaite; n₁ + n₂ − 2; residual df).
         * ``favours``: "coached", "comparison" or "neither" (the interval includes 0),
           judged by the outcome's good direction.
-        * ``reading``: the result in one plain sentence.
         * ``note``: why a row has no estimate, or what the row leaves out.
         * ``suppressed``: True when the row is withheld because a group has fewer than k
           matched pairs.
@@ -661,8 +516,25 @@ def compare_groups(
 
     Examples
     --------
-    >>> table = compare_groups(responses, outcome)  # doctest: +SKIP
-    >>> table[["method", "estimate", "ci_low", "ci_high", "favours"]]  # doctest: +SKIP
+    R's ``sleep`` data as changes from a baseline of 0: the coached group's change is
+    drug 2's extra sleep, the comparison group's drug 1's. The Welch row is then R's
+    ``t.test(extra ~ group, data = sleep)`` with the groups swapped: difference 1.58,
+    95 % CI −0.2054832 to 3.3654832, df = 17.776, p = 0.07939.
+
+    >>> drug1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]
+    >>> drug2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    >>> rows = [(f"{g}{i}", w, g, 0.0 if w == "baseline" else x)
+    ...         for g, xs in (("coached", drug2), ("comparison", drug1))
+    ...         for i, x in enumerate(xs) for w in ("baseline", "follow-up")]
+    >>> responses = pd.DataFrame(rows, columns=["participant_id", "wave", "group", "sleep"])
+    >>> responses["wave"] = pd.Categorical(responses["wave"], ["baseline", "follow-up"],
+    ...                                    ordered=True)
+    >>> hours = Outcome("sleep", "Extra sleep", True, -5, 10, unit="hours")
+    >>> table = compare_groups(responses, hours, n_resamples=1000).set_index("method")
+    >>> welch = table.loc[METHOD_WELCH]
+    >>> print(f"{welch['estimate']:.2f} ({welch['ci_low']:.7f} to {welch['ci_high']:.7f}), "
+    ...       f"df = {welch['df']:.3f}, p = {welch['p_value']:.5f}")
+    1.58 (-0.2054832 to 3.3654832), df = 17.776, p = 0.07939
     """
     k = resolve_min_cell(k)
     if not 0 < confidence_level < 1:
@@ -678,7 +550,7 @@ def compare_groups(
             f"{', '.join(clashing)} cannot be a covariate: the model already uses it.",
             "Choose attribute columns such as site or specialty as covariates.",
         )
-    pairs = _matched_pairs(responses, outcome.key, waves, keep=covariates)
+    pairs = group_pairs(responses, outcome.key, waves, keep=covariates)
     is_coached = pairs[GROUP].to_numpy() == COACHED
     n_comparison = int((~is_coached).sum())
     if n_comparison == 0:
@@ -712,9 +584,5 @@ def compare_groups(
     if ancova_differencing and not (full < k).any():
         for column in COUNT_COLUMNS:
             table.loc[ancova, column] = pd.NA
-        table.loc[ancova, "reading"] = (
-            f"Not shown: the covariates leave out fewer than {k} participants, so comparing "
-            "this row with the others could reveal something about them. Fill in the "
-            "covariates or choose others."
-        )
+        table.loc[ancova, "note"] = ANCOVA_DIFFERENCING_NOTE
     return table

@@ -8,12 +8,14 @@ test on the discordant pairs. Disclosure control (methods §8) is applied before
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from analysis.model.config import resolve_min_cell
-from analysis.model.disclosure import suppress_small_cells, suppressed_reading
+from analysis.model.disclosure import suppress_small_cells
 from analysis.model.errors import UserFacingError
 from analysis.model.schema import (
     ATTRIBUTE_COLUMNS,
@@ -23,40 +25,12 @@ from analysis.model.schema import (
     Cutoff,
     Outcome,
 )
-from analysis.stats.prepost import (
-    caveat_applies,
-    check_columns,
-    levels_of,
-    matched_pairs,
-    observed_waves,
-    resolve_waves,
-    wave_text,
-    who,
-)
+from analysis.stats.pairs import caveat_applies, check_columns, levels_of, matched_pairs
+from analysis.stats.proportions import wilson_interval
+from analysis.stats.waves import observed_waves, resolve_waves, wave_text
 
 EXACT_BELOW = 25
 """McNemar: exact binomial test when the discordant pairs b + c are fewer than this."""
-
-
-def wilson_interval(
-    successes: np.ndarray | int, n: np.ndarray | int, confidence_level: float = 0.95
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a proportion (vectorised; NaN where n = 0).
-
-    centre = (p̂ + z²/2n) / (1 + z²/n), half-width = z/(1 + z²/n) · √(p̂(1 − p̂)/n + z²/4n²),
-    z = Φ⁻¹(1 − α/2). Wilson (1927), JASA 22:209-212; Newcombe (1998), Stat Med 17:857, method 3.
-    """
-    x = np.asarray(successes, dtype=float)
-    m = np.asarray(n, dtype=float)
-    z = special.ndtri(0.5 + confidence_level / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = x / m
-        denominator = 1 + z * z / m
-        centre = (p + z * z / (2 * m)) / denominator
-        half = z / denominator * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m))
-    low = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-    high = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
-    return low, high
 
 
 def _cutoff_for(outcome: Outcome, cutoff: Cutoff | None) -> Cutoff:
@@ -74,10 +48,6 @@ def cutoff_text(cutoff: Cutoff) -> str:
     """The rule in words, e.g. "score ≥ 27"."""
     sign = "\u2265" if cutoff.at_or_above else "\u2264"
     return f"score {sign} {cutoff.threshold:g}"
-
-
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %"
 
 
 def prevalence_by_wave(
@@ -111,7 +81,7 @@ def prevalence_by_wave(
     - ``n_condition``: of them, how many meet the condition.
     - ``prevalence``: n_condition / n (a proportion, 0–1).
     - ``ci_low``, ``ci_high``: Wilson score interval.
-    - ``suppressed``, ``reading``, ``note``.
+    - ``suppressed``, ``note``.
 
     Disclosure: a row with n < k is withheld entirely. Otherwise the pair
     (n_condition, n − n_condition) is a breakdown of the shown total n: when either is
@@ -155,22 +125,10 @@ def prevalence_by_wave(
     table["prevalence"] = pd.array(prevalence, dtype="Float64")
     table["ci_low"] = pd.array(low, dtype="Float64")
     table["ci_high"] = pd.array(high, dtype="Float64")
-    ci = f"{confidence_level * 100:g} % CI"
-    readings = []
-    notes = []
-    for row in table.itertuples(index=False):
-        level, wave = getattr(row, by), getattr(row, WAVE)
-        if row.n == 0:
-            readings.append(f"No {outcome.label} scores at {wave}.")
-        else:
-            readings.append(
-                f"{_pct(row.prevalence)} of {who(by, level, row.n)} were {rule.condition} at "
-                f"{wave} ({ci} {_pct(row.ci_low)} to {_pct(row.ci_high)}; "
-                f"{cutoff_text(rule)}, {rule.source})."
-            )
-        notes.append(NO_COMPARISON_CAVEAT if caveat_applies(responses, by, level) else "")
-    table["reading"] = readings
-    table["note"] = notes
+    table["note"] = [
+        NO_COMPARISON_CAVEAT if caveat_applies(responses, by, level) else ""
+        for level in table[by]
+    ]
 
     labels = ("outcome", "outcome_label", "condition", "cutoff", "cutoff_source", by, WAVE)
     table = suppress_small_cells(table, k, count_columns=("n",), label_columns=labels)
@@ -185,34 +143,109 @@ def prevalence_by_wave(
         for column in ("prevalence", "ci_low", "ci_high"):
             table.loc[hide, column] = pd.NA
         table.loc[hide, "suppressed"] = True
-        table["reading"] = table["reading"].astype(object)
-        table.loc[hide, "reading"] = (
-            f"Not shown: fewer than {k} participants were {rule.condition}, or fewer than {k} "
-            f"were not (minimum group size {k}, to protect privacy)."
-        )
     table["n_condition"] = table["n_condition"].astype("Int64")
     return table.reset_index(drop=True)
 
 
-def mcnemar_test(b: int, c: int, *, correction: bool = True) -> tuple[float, float, str]:
-    """McNemar's test on the discordant pairs b (yes→no) and c (no→yes).
+@dataclass(frozen=True)
+class McNemarResult:
+    """Result of :func:`mcnemar`.
 
-    b + c < 25: exact two-sided binomial test of b successes in b + c trials at 1/2,
-    p = min(1, 2·P(X ≤ min(b, c))), reported statistic min(b, c).
-    Otherwise χ² = (|b − c| − 1)²/(b + c) on 1 df (without the −1 when ``correction`` is
-    False). McNemar (1947), Psychometrika 12:153-157; Agresti (2002), Categorical Data
-    Analysis, 2nd ed., §10.1.
+    Attributes
+    ----------
+    statistic : χ² (chi-square version) or min(b, c) (exact version: the binomial count
+        of the rarer change); NaN when no one changed.
+    df : 1 for the chi-square version, NaN for the exact one (no distribution with df).
+    pvalue : two-sided.
+    method : "chi-square" (with ``correction``) or "exact".
+    correction : whether the continuity correction was applied (chi-square only).
+    b, c : the discordant pairs (yes→no, no→yes).
     """
+
+    statistic: float
+    df: float
+    pvalue: float
+    method: str
+    correction: bool
+    b: int
+    c: int
+
+    @property
+    def label(self) -> str:
+        """The method in words, as tables print it."""
+        if self.method == "exact":
+            return "McNemar exact (binomial) test"
+        if self.method == "none":
+            return "not estimable (no one changed status)"
+        return "McNemar chi-square test" + (
+            " with continuity correction" if self.correction else "")
+
+
+def mcnemar(
+    b: int, c: int, *, method: str = "auto", correction: bool = True
+) -> McNemarResult:
+    """McNemar's test of a change in a paired yes/no outcome, from the discordant pairs.
+
+    Parameters
+    ----------
+    b : int
+        Pairs that were "yes" at baseline and "no" at follow-up.
+    c : int
+        Pairs that were "no" at baseline and "yes" at follow-up.
+    method : {"auto", "chi-square", "exact"}
+        "auto" (default) applies the documented rule: the exact binomial test when
+        b + c < 25 (the chi-square approximation is poor for few discordant pairs), else
+        the chi-square test.
+    correction : bool
+        Continuity correction of the chi-square version (default True).
+
+    Returns
+    -------
+    McNemarResult
+        ``statistic``, ``df``, ``pvalue``, ``method`` ("chi-square" or "exact"),
+        ``correction``, ``b``, ``c``.
+
+    Notes
+    -----
+    χ² = (|b − c| − 1)²/(b + c) on 1 df (without the −1 when ``correction`` is False).
+    Exact: p = min(1, 2·P(X ≤ min(b, c))), X ~ Binomial(b + c, 1/2).
+    McNemar (1947), Psychometrika 12:153–157; Agresti (2007), An Introduction to
+    Categorical Data Analysis, 2nd ed., §8.1.
+
+    Examples
+    --------
+    Agresti (2007), Table 8.1: 1,600 people rated the Prime Minister twice; 150 moved
+    from approve to disapprove and 86 the other way. Agresti prints z² = 17.36 (no
+    continuity correction), p < 0.001.
+
+    >>> result = mcnemar(150, 86, method="chi-square", correction=False)
+    >>> print(f"chi2({result.df:.0f}) = {result.statistic:.2f}, p = {result.pvalue:.1e}")
+    chi2(1) = 17.36, p = 3.1e-05
+
+    With few discordant pairs the rule chooses the exact test (statsmodels'
+    ``mcnemar([[40, 3], [12, 40]], exact=True)`` gives p = 0.0352):
+
+    >>> small = mcnemar(3, 12)
+    >>> small.method, round(small.pvalue, 4)
+    ('exact', 0.0352)
+    """
+    if method not in ("auto", "chi-square", "exact"):
+        raise ValueError(f"method must be 'auto', 'chi-square' or 'exact', got {method!r}")
+    b, c = int(b), int(c)
+    if b < 0 or c < 0:
+        raise ValueError(f"b and c are counts of pairs and cannot be negative, got {b}, {c}")
+    nan = float("nan")
     discordant = b + c
     if discordant == 0:
-        return float("nan"), float("nan"), "not estimable (no one changed status)"
-    if discordant < EXACT_BELOW:
+        return McNemarResult(nan, nan, nan, "none", correction, b, c)
+    exact = method == "exact" or (method == "auto" and discordant < EXACT_BELOW)
+    if exact:
         p = float(stats.binomtest(min(b, c), discordant, 0.5).pvalue)
-        return float(min(b, c)), min(1.0, p), "McNemar exact (binomial) test"
+        return McNemarResult(float(min(b, c)), nan, min(1.0, p), "exact", False, b, c)
     numerator = abs(b - c) - (1.0 if correction else 0.0)
     statistic = max(numerator, 0.0) ** 2 / discordant
-    label = "McNemar chi-square test" + (" with continuity correction" if correction else "")
-    return statistic, float(stats.chi2.sf(statistic, 1)), label
+    return McNemarResult(statistic, 1.0, float(stats.chi2.sf(statistic, 1)), "chi-square",
+                         correction, b, c)
 
 
 def mcnemar_change(
@@ -248,7 +281,7 @@ def mcnemar_change(
     - ``p_value``: two-sided.
     - ``method``: which version was used: exact binomial when b + c < 25 (the chi-square
       approximation is poor for few discordant pairs), else χ² with continuity correction.
-    - ``reading``, ``note``, ``suppressed``.
+    - ``note``, ``suppressed``.
 
     Disclosure: n < k withholds the row. With n and both prevalences shown, b and c (and
     the p-value, which with them would reveal b and c) are withheld when either is below
@@ -271,7 +304,8 @@ def mcnemar_change(
         yes_pre, yes_post = int(before[inside].sum()), int(after[inside].sum())
         b = int((before & ~after)[inside].sum())
         c = int((~before & after)[inside].sum())
-        statistic, p_value, method = mcnemar_test(b, c, correction=correction)
+        test = mcnemar(b, c, correction=correction)
+        statistic, p_value, method = test.statistic, test.pvalue, test.label
         row = {
             "outcome": outcome.key,
             "outcome_label": outcome.label,
@@ -295,28 +329,11 @@ def mcnemar_change(
         if caveat_applies(responses, by, level):
             notes.append(NO_COMPARISON_CAVEAT)
         row["note"] = " ".join(notes)
-        if n:
-            significance = (
-                "a change unlikely to be chance alone" if p_value < 0.05
-                else "a change not distinguishable from chance"
-            ) if np.isfinite(p_value) else "no test possible"
-            row["reading"] = (
-                f"Among {who(by, level, n)} seen at {pre_wave} and {post_wave}, the share "
-                f"{rule.condition} went from {_pct(row['prevalence_pre'])} to "
-                f"{_pct(row['prevalence_post'])}: {b:,} left the condition and {c:,} entered "
-                f"it ({significance}; {method}, p = {p_value:.3g})."
-                if np.isfinite(p_value)
-                else f"Among {who(by, level, n)} seen at {pre_wave} and {post_wave}, the share "
-                f"{rule.condition} went from {_pct(row['prevalence_pre'])} to "
-                f"{_pct(row['prevalence_post'])}; no one changed status."
-            )
-        else:
-            row["reading"] = f"No participant has {outcome.label} at both waves."
         rows.append(row)
     table = pd.DataFrame(rows, columns=[
         "outcome", "outcome_label", "condition", "cutoff", by, "wave_pre", "wave_post", "n",
         "prevalence_pre", "prevalence_post", "b", "c", "statistic", "p_value", "method",
-        "note", "reading",
+        "note",
     ])
     for column in ("prevalence_pre", "prevalence_post", "statistic", "p_value"):
         table[column] = pd.array(table[column].to_numpy(dtype=float), dtype="Float64")
@@ -327,15 +344,10 @@ def mcnemar_change(
     table["c"] = table["c"].astype("Int64")
     shown = ~table["suppressed"]
     small_discordant = shown & ((table["b"] < k) | (table["c"] < k)).fillna(True).astype(bool)
-    table["reading"] = table["reading"].astype(object)
     if small_discordant.any():
         for column in ("b", "c", "statistic", "p_value"):
             table.loc[small_discordant, column] = pd.NA
         table.loc[small_discordant, "suppressed"] = True
-        table.loc[small_discordant, "reading"] = (
-            f"Test not shown: fewer than {k} participants left or entered the condition "
-            f"(minimum group size {k}, to protect privacy)."
-        )
     for wave_column, yes in (("prevalence_pre", before), ("prevalence_post", after)):
         yes_by_level = pd.Series(yes).groupby(pairs[by].to_numpy()).sum()
         yes_counts = table[by].map(yes_by_level).fillna(0).astype(float)
@@ -343,6 +355,4 @@ def mcnemar_change(
         thin = shown & ((yes_counts < k) | (n_shown - yes_counts < k)).fillna(True).astype(bool)
         table.loc[thin, wave_column] = pd.NA
         table.loc[thin, "suppressed"] = True
-        if thin.any():
-            table.loc[thin & ~small_discordant, "reading"] = suppressed_reading(k)
     return table.reset_index(drop=True)

@@ -10,6 +10,8 @@ complementary suppression across the three categories (methods §8).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -17,7 +19,8 @@ from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import suppress_breakdown
 from analysis.model.errors import UserFacingError
 from analysis.model.schema import ATTRIBUTE_COLUMNS, GROUP, Outcome
-from analysis.stats.prepost import check_columns, levels_of, matched_pairs, resolve_waves
+from analysis.stats.pairs import check_columns, levels_of, matched_pairs
+from analysis.stats.waves import resolve_waves
 
 RELIABLY_IMPROVED = "reliably improved"
 NO_RELIABLE_CHANGE = "no reliable change"
@@ -51,6 +54,98 @@ def classify_change(
         [good > critical, good < -critical], [RELIABLY_IMPROVED, RELIABLY_WORSE],
         default=NO_RELIABLE_CHANGE,
     )
+
+
+@dataclass(frozen=True)
+class ReliableChange:
+    """Result of :func:`reliable_change_scores`.
+
+    Attributes
+    ----------
+    sem, s_diff : the standard error of measurement and of a difference.
+    criterion : the smallest change that is reliable, 1.96·S_diff (in score points).
+    rci : each participant's (post − pre)/S_diff.
+    category : "reliably improved", "no reliable change" or "reliably worse".
+    """
+
+    sem: float
+    s_diff: float
+    criterion: float
+    rci: np.ndarray
+    category: np.ndarray
+
+
+def reliable_change_scores(
+    pre: object,
+    post: object,
+    *,
+    sem: float | None = None,
+    reliability: float | None = None,
+    sd_pre: float | None = None,
+    higher_is_better: bool = True,
+    critical: float = CRITICAL_RCI,
+) -> ReliableChange:
+    """Reliable change of each participant, from a published SEM or reliability.
+
+    Parameters
+    ----------
+    pre, post : array_like
+        Each participant's baseline and follow-up score.
+    sem : float, optional
+        A published standard error of measurement. Give it, or ``reliability``.
+    reliability : float, optional
+        r_xx (α or test–retest), used as SEM = s_pre·√(1 − r_xx).
+    sd_pre : float, optional
+        s_pre for that formula: a published norm-group SD, or (default) the SD of
+        ``pre``.
+    higher_is_better : bool
+        Which direction is an improvement.
+    critical : float
+        |RCI| above this is reliable (default 1.96, p < .05).
+
+    Returns
+    -------
+    ReliableChange
+        ``sem``, ``s_diff``, ``criterion``, ``rci``, ``category``.
+
+    Notes
+    -----
+    S_diff = √2·SEM; RCI = (post − pre)/S_diff (Jacobson & Truax 1991, J Consult Clin
+    Psychol 59:12–19, p. 14).
+
+    Examples
+    --------
+    Wodrich, "How to Calculate Reliable Change Indexes", Appendix E, Table A.3.1: a
+    published SEM of 3.07 gives S_diff = 4.34 and a criterion of 8.51 points, so a
+    change from 24 to 35 is reliable.
+
+    >>> result = reliable_change_scores([24], [35], sem=3.07)
+    >>> round(result.s_diff, 2), round(result.criterion, 2), result.category.tolist()
+    (4.34, 8.51, ['reliably improved'])
+
+    From a reliability: s_pre = 10 and r_xx = 0.91 give SEM = 3 (Jacobson & Truax's
+    formula).
+
+    >>> round(reliable_change_scores([20, 30], [14, 31], reliability=0.91, sd_pre=10).sem, 6)
+    3.0
+    """
+    before = np.asarray(pre, dtype=float)
+    after = np.asarray(post, dtype=float)
+    if before.shape != after.shape:
+        raise ValueError("pre and post must be paired (the same length)")
+    if (sem is None) == (reliability is None):
+        raise ValueError("give exactly one of sem and reliability")
+    if sem is None:
+        if not 0 <= float(reliability) < 1:  # type: ignore[arg-type]
+            raise ValueError(f"reliability must be at least 0 and below 1, got {reliability}")
+        spread = float(np.std(before, ddof=1)) if sd_pre is None else float(sd_pre)
+        sem = standard_error_of_measurement(spread, float(reliability))  # type: ignore[arg-type]
+    if not sem > 0:
+        raise ValueError(f"the SEM must be positive, got {sem}")
+    s_diff = standard_error_of_difference(float(sem))
+    rci = reliable_change_index(after - before, s_diff)
+    return ReliableChange(float(sem), s_diff, critical * s_diff, rci,
+                          classify_change(rci, higher_is_better, critical))
 
 
 def _reliability_choice(

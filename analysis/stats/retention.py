@@ -6,8 +6,8 @@ needed to treat (NNT). Without dates (a retained yes/no column), the same compar
 uses the 2 × 2 table: Newcombe's hybrid score interval for the difference, Katz's log
 interval for the ratio and Fisher's exact test.
 
-Curves, the log-rank test and the bootstrap live in :mod:`analysis.stats.survival` and are
-re-exported here, so ``from analysis.stats.retention import ...`` reaches the whole API.
+Curves, the log-rank test and the bootstrap live in :mod:`analysis.stats.survival`; the
+Wilson and Newcombe intervals and the NNT in :mod:`analysis.stats.proportions`.
 
 Every table has one row per ``measure``:
 
@@ -26,8 +26,6 @@ Every table has one row per ``measure``:
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -39,35 +37,25 @@ from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import (
     complementary_suppression_mask,
     suppress_small_cells,
+    suppressed_reading,
 )
 from analysis.model.errors import MappingError
 from analysis.model.findings import Finding
+from analysis.stats.proportions import (
+    NumberNeededToTreat,
+    newcombe_difference_interval,
+    number_needed_to_treat,
+    wilson_interval,
+)
+from analysis.stats.results import no_interval
 from analysis.stats.survival import (
     CI_METHOD,
     FINDINGS_ATTR,
     HorizonRetention,
-    bootstrap_retention_difference,
-    format_p,
-    kaplan_meier,
-    logrank_test,
     retention_at,
-    retention_curves,
     time_to_exit,
     z_value,
 )
-
-__all__ = [
-    "NumberNeededToTreat",
-    "bootstrap_retention_difference",
-    "kaplan_meier",
-    "logrank_test",
-    "newcombe_difference_interval",
-    "number_needed_to_treat",
-    "retention_at_horizon",
-    "retention_curves",
-    "retention_yes_no",
-    "time_to_exit",
-]
 
 RETENTION = "retention"
 DIFFERENCE = "retention difference"
@@ -78,139 +66,18 @@ BOTH = f"{schema.COACHED} vs {schema.COMPARISON}"
 HORIZON_COLUMNS = (
     "measure", "group", "horizon_months", "n", "left", "followed_to_horizon",
     "n_coached", "n_comparison", "estimate", "ci_low", "ci_high", "ci_method",
-    "interval", "ci_includes_infinity", "p_value", "reading", "note", "suppressed",
+    "interval", "ci_includes_infinity", "p_value", "note", "suppressed",
 )  # fmt: skip
 YES_NO_COLUMNS = (
     "measure", "group", "n", "retained", "left", "n_coached", "n_comparison",
     "estimate", "ci_low", "ci_high", "ci_method", "interval", "ci_includes_infinity",
-    "p_value", "reading", "note", "suppressed",
+    "p_value", "note", "suppressed",
 )  # fmt: skip
 LABELS = ("measure", "group", "horizon_months", "ci_method")
 
 
-@dataclass(frozen=True)
-class NumberNeededToTreat:
-    """NNT = 1 / difference with Altman's interval (limits of the difference inverted).
-
-    ``estimate`` is positive for benefit and infinite when the difference is 0;
-    ``ci_low`` = 1/upper and ``ci_high`` = 1/lower of the difference's interval.
-    """
-
-    estimate: float
-    ci_low: float
-    ci_high: float
-    ci_includes_infinity: bool
-    interval: str
-
-
-def _inverse(value: float) -> float:
-    return np.inf if value == 0 else 1.0 / value
-
-
-def _nnt_words(value: float) -> str:
-    if np.isinf(value):
-        return "∞"
-    return f"NNT({'benefit' if value > 0 else 'harm'}) {abs(value):.1f}"
-
-
-def number_needed_to_treat(difference: float, ci_low: float, ci_high: float) -> NumberNeededToTreat:
-    """Number needed to treat with its confidence interval by inverting the difference's.
-
-    NNT = 1/RD; limits 1/U and 1/L. When L < 0 < U the interval is the two disjoint
-    pieces "NNT(benefit) 1/U to ∞ to NNT(harm) 1/|L|" (Altman 1998, BMJ 317:1309–12).
-
-    Examples
-    --------
-    >>> number_needed_to_treat(0.10, -0.05, 0.25).interval
-    'NNT(benefit) 4.0 to ∞ to NNT(harm) 20.0'
-    """
-    estimate, low, high = _inverse(difference), _inverse(ci_high), _inverse(ci_low)
-    through_infinity = bool(ci_low < 0 < ci_high)
-    if through_infinity:
-        text = f"{_nnt_words(low)} to ∞ to {_nnt_words(high)}"
-    elif ci_low >= 0:  # benefit throughout (an infinite end when a limit is exactly 0)
-        text = f"NNT(benefit) {low:.1f} to " + ("∞" if np.isinf(high) else f"{high:.1f}")
-    else:  # harm throughout: the smaller number needed to harm comes from the lower limit
-        text = f"NNT(harm) {abs(high):.1f} to " + ("∞" if np.isinf(low) else f"{abs(low):.1f}")
-    return NumberNeededToTreat(estimate, low, high, through_infinity, text)
-
-
-def newcombe_difference_interval(
-    retained_1: int, n_1: int, retained_2: int, n_2: int, confidence_level: float = 0.95
-) -> tuple[float, float]:
-    """Newcombe's hybrid score interval for p₁ − p₂ (Newcombe 1998, Stat Med 17:873–890, method 10).
-
-    With Wilson score limits (l₁, u₁) and (l₂, u₂): L = δ − √((p₁ − l₁)² + (u₂ − p₂)²),
-    U = δ + √((u₁ − p₁)² + (p₂ − l₂)²), δ = p₁ − p₂.
-    """
-    p_1, p_2 = retained_1 / n_1, retained_2 / n_2
-    ci_1 = stats.binomtest(retained_1, n_1).proportion_ci(confidence_level, method="wilson")
-    ci_2 = stats.binomtest(retained_2, n_2).proportion_ci(confidence_level, method="wilson")
-    delta = p_1 - p_2
-    low = delta - np.hypot(p_1 - ci_1.low, ci_2.high - p_2)
-    high = delta + np.hypot(ci_1.high - p_1, p_2 - ci_2.low)
-    return float(low), float(high)
-
-
-def _pct(value: float) -> str:
-    return f"{value * 100:.1f}".replace("-", "−")
-
-
-def _ci_label(confidence_level: float) -> str:
-    return f"{confidence_level * 100:g} % CI"
-
-
-def _difference_reading(
-    prefix: str, s_coached: float, s_comparison: float, low: float, high: float, level: float
-) -> str:
-    difference = s_coached - s_comparison
-    if low > 0:
-        verdict = "which favours the coached group (the interval excludes no difference)"
-    elif high < 0:
-        verdict = "which favours the comparison group (the interval excludes no difference)"
-    else:
-        verdict = "which does not exclude no difference"
-    return (
-        f"{prefix} was {_pct(s_coached)} % among coached and {_pct(s_comparison)} % among "
-        f"comparison physicians: a difference of {_pct(difference)} percentage points "
-        f"({_ci_label(level)} {_pct(low)} to {_pct(high)}), {verdict}."
-    )
-
-
-def _ratio_reading(ratio: float, low: float, high: float, level: float, when: str) -> str:
-    return (
-        f"Coached physicians were {ratio:.2f} times as likely to leave{' ' + when if when else ''}"
-        f" as comparison physicians ({_ci_label(level)} {low:.2f} to {high:.2f})"
-        + ("; the interval includes 1 (no difference)." if low <= 1 <= high else ".")
-    )
-
-
-def _whole_people(nnt: float) -> int:
-    """An NNT rounded up to a whole person (Altman 1998), ignoring float noise:
-    1 / 0.04 is 25.000000000000004 in floating point, and must read 25, not 26."""
-    return math.ceil(round(nnt, 9))
-
-
-def _nnt_reading(nnt: NumberNeededToTreat, level: float, when: str) -> str:
-    if np.isinf(nnt.estimate):
-        head = "Retention was the same in both groups, so the number needed to treat is infinite"
-    elif nnt.estimate > 0:
-        head = (
-            # Altman (1998) rounds an NNT up to the next whole person.
-            f"About {_whole_people(nnt.estimate):,} physicians would need to be coached for one "
-            f"more to stay {when}"
-        )
-    else:
-        head = (
-            f"Coaching {_whole_people(abs(nnt.estimate)):,} physicians went with one more "
-            f"leaving {when} (number needed to harm)"
-        )
-    tail = "; the interval includes no effect." if nnt.ci_includes_infinity else "."
-    return f"{head.rstrip()} ({_ci_label(level)} {nnt.interval}){tail}"
-
-
 def _comparison_rows(
-    s_c: float, var_c: float, s_p: float, var_p: float, level: float, prefix: str, when: str
+    s_c: float, var_c: float, s_p: float, var_p: float, level: float
 ) -> list[dict[str, object]]:
     """Difference, ratio of leaving and NNT from two KM estimates and Greenwood variances."""
     z = z_value(level)
@@ -224,10 +91,10 @@ def _comparison_rows(
         )
         blank = {"estimate": difference, "ci_low": np.nan, "ci_high": np.nan}
         rows.append({"measure": DIFFERENCE, **blank, "ci_method": "Greenwood (Wald)",
-                     "reading": note, "note": note})  # fmt: skip
+                     "note": note})  # fmt: skip
         for measure in (RISK_RATIO, NNT):
             rows.append({"measure": measure, "estimate": np.nan, "ci_low": np.nan,
-                         "ci_high": np.nan, "reading": note, "note": note})  # fmt: skip
+                         "ci_high": np.nan, "note": note})  # fmt: skip
         return rows
     low, high = difference - z * se, difference + z * se
     zero_variance = "" if var_c > 0 and var_p > 0 else (
@@ -237,7 +104,7 @@ def _comparison_rows(
     rows.append({
         "measure": DIFFERENCE, "estimate": difference, "ci_low": low, "ci_high": high,
         "ci_method": "Greenwood (Wald)", "p_value": float(2 * stats.norm.sf(abs(difference) / se)),
-        "reading": _difference_reading(prefix, s_c, s_p, low, high, level), "note": zero_variance,
+        "note": zero_variance,
     })  # fmt: skip
     leave_c, leave_p = 1 - s_c, 1 - s_p
     if leave_c > 0 and leave_p > 0:
@@ -246,25 +113,23 @@ def _comparison_rows(
         r_low, r_high = ratio * np.exp(-z * se_log), ratio * np.exp(z * se_log)
         rows.append({
             "measure": RISK_RATIO, "estimate": ratio, "ci_low": r_low, "ci_high": r_high,
-            "ci_method": "log scale (delta method, Greenwood)",
-            "reading": _ratio_reading(ratio, r_low, r_high, level, when), "note": "",
+            "ci_method": "log scale (delta method, Greenwood)", "note": "",
         })  # fmt: skip
     else:
         why = "No one left by the horizon in one group, so the ratio of leaving is 0 or infinite."
         rows.append({"measure": RISK_RATIO, "estimate": np.nan, "ci_low": np.nan,
-                     "ci_high": np.nan, "reading": why, "note": why})  # fmt: skip
+                     "ci_high": np.nan, "note": why})  # fmt: skip
     nnt = number_needed_to_treat(difference, low, high)
-    rows.append(_nnt_row(nnt, level, when))
+    rows.append(_nnt_row(nnt))
     return rows
 
 
-def _nnt_row(nnt: NumberNeededToTreat, level: float, when: str) -> dict[str, object]:
+def _nnt_row(nnt: NumberNeededToTreat) -> dict[str, object]:
     flag = "The difference's interval includes 0: the NNT interval runs through infinity."
     return {
         "measure": NNT, "estimate": nnt.estimate, "ci_low": nnt.ci_low, "ci_high": nnt.ci_high,
         "ci_method": "inverted difference limits (Altman 1998)", "interval": nnt.interval,
         "ci_includes_infinity": nnt.ci_includes_infinity,
-        "reading": _nnt_reading(nnt, level, when),
         "note": flag if nnt.ci_includes_infinity else "",
     }  # fmt: skip
 
@@ -272,7 +137,7 @@ def _nnt_row(nnt: NumberNeededToTreat, level: float, when: str) -> dict[str, obj
 def _withheld_comparison(reason: str, suppressed: bool) -> list[dict[str, object]]:
     return [
         {"measure": m, "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-         "reading": reason, "note": reason, "suppressed": suppressed}
+         "note": reason, "suppressed": suppressed}
         for m in (DIFFERENCE, RISK_RATIO, NNT)
     ]  # fmt: skip
 
@@ -287,7 +152,7 @@ def _finish(rows: list[dict[str, object]], columns: tuple[str, ...]) -> pd.DataF
             table[column] = pd.to_numeric(table[column]).astype("Int64")
     table["ci_includes_infinity"] = table["ci_includes_infinity"].eq(True)
     table["suppressed"] = table["suppressed"].eq(True)
-    for column in ("ci_method", "interval", "reading", "note"):
+    for column in ("ci_method", "interval", "note"):
         table[column] = table[column].astype(object).where(table[column].notna(), "")
     return table
 
@@ -302,7 +167,7 @@ def _suppress_rows(table: pd.DataFrame, k: int) -> pd.DataFrame:
     Comparison rows without one of the groups carry no statistics; only a present
     group's count below k is hidden there.
     """
-    reasons = table["reading"].copy()
+    reasons = table["note"].copy()
     given = table["suppressed"].copy()
     groups = table["group"] != BOTH
     absent = ~groups & ((table["n_coached"] == 0) | (table["n_comparison"] == 0)).fillna(False)
@@ -316,10 +181,11 @@ def _suppress_rows(table: pd.DataFrame, k: int) -> pd.DataFrame:
         lone,
     ]
     out = pd.concat([p for p in parts if len(p)]).loc[table.index]
-    out.loc[given, "reading"] = reasons[given]
     out["suppressed"] = _flag(out["suppressed"])
-    out.loc[out["suppressed"], "note"] = out.loc[out["suppressed"], "reading"]
-    for column in ("interval", "note", "ci_method", "reading"):
+    out["note"] = out["note"].astype(object)
+    out.loc[out["suppressed"], "note"] = suppressed_reading(k)
+    out.loc[given, "note"] = reasons[given]
+    for column in ("interval", "note", "ci_method"):
         out[column] = out[column].astype(object).where(out[column].notna(), "")
     out["ci_includes_infinity"] = _flag(out["ci_includes_infinity"])
     return out.reset_index(drop=True)
@@ -350,7 +216,7 @@ def retention_at_horizon(
     (exits by the horizon), ``followed_to_horizon`` (still followed at it), ``n_coached``
     / ``n_comparison`` (comparison rows), ``estimate``, ``ci_low``, ``ci_high``,
     ``ci_method``, ``interval`` (the NNT interval in words), ``ci_includes_infinity``,
-    ``p_value`` (difference row: Wald z-test), ``reading``, ``note``, ``suppressed``.
+    ``p_value`` (difference row: Wald z-test), ``note``, ``suppressed``.
     Groups with fewer than k participants, or with 1 to k − 1 still followed at the
     horizon, are withheld; a horizon past a group's follow-up gives a row saying it
     can't be estimated, and so do the comparison rows that depend on it.
@@ -367,7 +233,6 @@ def retention_at_horizon(
     if not (np.isfinite(horizon_months) and horizon_months > 0):
         raise ValueError(f"horizon_months must be a positive number, not {horizon_months!r}.")
     times = time_to_exit(roster, follow_up_end=follow_up_end)
-    when = f"within {horizon_months:g} months"
     estimates: dict[str, HorizonRetention] = {}
     rows: list[dict[str, object]] = []
     for group in schema.GROUP_VALUES:
@@ -377,7 +242,7 @@ def retention_at_horizon(
         estimate = retention_at(members["months"], members["exited"], horizon_months, k, level)
         estimates[group] = estimate
         rows.append(_horizon_group_row(group, estimate, horizon_months, level, k))
-    rows.extend(_horizon_comparison(estimates, horizon_months, level, when))
+    rows.extend(_horizon_comparison(estimates, level))
     for row in rows:
         row["horizon_months"] = float(horizon_months)
     table = _suppress_rows(_finish(rows, HORIZON_COLUMNS), k)
@@ -395,35 +260,22 @@ def _horizon_group_row(
         "suppressed": estimate.withheld,
     }  # fmt: skip
     if not estimate.usable:
-        row.update(reading=estimate.reason, note=estimate.reason, left=pd.NA,
-                   followed_to_horizon=pd.NA)  # fmt: skip
+        row.update(note=estimate.reason, left=pd.NA, followed_to_horizon=pd.NA)
         return row
-    interval = f"{_ci_label(level)} {_pct(estimate.ci_low)} to {_pct(estimate.ci_high)}"
     note = ""
     if estimate.retention == 1.0:
         note = "No one left by the horizon, so the Greenwood interval has zero width."
         row.update(ci_low=np.nan, ci_high=np.nan)
-        interval = "no interval: no one left"
     elif not (np.isfinite(estimate.ci_low) and np.isfinite(estimate.ci_high)):
         note = "Everyone still followed had left by the horizon, so there is no interval."
-        interval = "no interval: everyone left"
-    # A count of leavers below k is never printed (methods §8), like any small count.
-    few = 0 < estimate.left < k
-    left = f"fewer than {k}" if few else f"{estimate.left:,}"
-    if few:
+    if 0 < estimate.left < k:  # a count of leavers below k is never printed (methods §8)
         row["left"] = pd.NA
-    row["reading"] = (
-        f"{horizon:g}-month retention among {group} physicians was "
-        f"{_pct(estimate.retention)} % ({interval}); {left} left within "
-        f"{horizon:g} months and {estimate.followed_to_horizon:,} were still followed at "
-        f"{horizon:g} months."
-    )
     row["note"] = note
     return row
 
 
 def _horizon_comparison(
-    estimates: dict[str, HorizonRetention], horizon: float, level: float, when: str
+    estimates: dict[str, HorizonRetention], level: float
 ) -> list[dict[str, object]]:
     if schema.COMPARISON not in estimates or schema.COACHED not in estimates:
         reason = (
@@ -447,7 +299,7 @@ def _horizon_comparison(
         else:
             rows = _comparison_rows(
                 coached.retention, coached.variance, comparison.retention,
-                comparison.variance, level, f"{horizon:g}-month retention", when,
+                comparison.variance, level,
             )  # fmt: skip
         for row in rows:
             row.update(n_coached=coached.n, n_comparison=comparison.n)
@@ -458,7 +310,7 @@ def _horizon_comparison(
     return rows
 
 
-_EMPTY = HorizonRetention(0, 0, 0, np.nan, np.nan, np.nan, np.nan, False, False, "")
+_EMPTY = HorizonRetention(0, 0, 0, np.nan, np.nan, no_interval(), False, False, "")
 
 _YES = {"1", "yes", "y", "true", "t", "retained", "stayed", "employed"}
 _NO = {"0", "no", "n", "false", "f", "left", "exited", "departed"}
@@ -494,7 +346,7 @@ def retention_yes_no(
     DataFrame with ``measure``, ``group``, ``n``, ``retained``, ``left`` (group rows),
     ``n_coached`` / ``n_comparison`` (comparison rows), ``estimate``, ``ci_low``,
     ``ci_high``, ``ci_method``, ``interval``, ``ci_includes_infinity``, ``p_value``
-    (Fisher's exact test, two-sided, on the difference row), ``reading``, ``note``,
+    (Fisher's exact test, two-sided, on the difference row), ``note``,
     ``suppressed``. The retained / left counts of each group get complementary
     suppression (both hidden when either is below k); a group whose counts are hidden
     also hides its share retained, and the comparison is then withheld, since either
@@ -568,16 +420,12 @@ def _yes_no_group_row(
             f"how many (minimum cell size {k}, to protect privacy)."
         )
         return {"measure": RETENTION, "group": group, "n": n, "estimate": np.nan,
-                "reading": reason, "note": reason, "suppressed": True}  # fmt: skip
-    ci = stats.binomtest(kept, n).proportion_ci(level, method="wilson")
+                "note": reason, "suppressed": True}  # fmt: skip
+    low, high = wilson_interval(kept, n, level)
     share = kept / n
     return {
         "measure": RETENTION, "group": group, "n": n, "retained": kept, "left": n - kept,
-        "estimate": share, "ci_low": ci.low, "ci_high": ci.high, "ci_method": "Wilson score",
-        "reading": (
-            f"{_pct(share)} % of {group} physicians were retained ({kept:,} of {n:,}; "
-            f"{_ci_label(level)} {_pct(ci.low)} to {_pct(ci.high)})."
-        ),
+        "estimate": share, "ci_low": low, "ci_high": high, "ci_method": "Wilson score",
     }  # fmt: skip
 
 
@@ -615,8 +463,6 @@ def _yes_no_statistics(
     rows: list[dict[str, object]] = [{
         "measure": DIFFERENCE, "estimate": share_c - share_p, "ci_low": low, "ci_high": high,
         "ci_method": "Newcombe hybrid score (method 10)", "p_value": float(fisher.pvalue),
-        "reading": _difference_reading("Retention", share_c, share_p, low, high, level)
-        + f" Fisher's exact test p = {format_p(float(fisher.pvalue))}.",
     }]  # fmt: skip
     left_c, left_p = n_c - kept_c, n_p - kept_p
     if left_c > 0 and left_p > 0:
@@ -626,13 +472,13 @@ def _yes_no_statistics(
         r_low, r_high = ratio * np.exp(-z * se_log), ratio * np.exp(z * se_log)
         rows.append({
             "measure": RISK_RATIO, "estimate": ratio, "ci_low": r_low, "ci_high": r_high,
-            "ci_method": "Katz log", "reading": _ratio_reading(ratio, r_low, r_high, level, ""),
+            "ci_method": "Katz log",
         })  # fmt: skip
     else:
         why = "No one left in one group, so the ratio of leaving is 0 or infinite."
         rows.append({"measure": RISK_RATIO, "estimate": np.nan, "ci_low": np.nan,
-                     "ci_high": np.nan, "reading": why, "note": why})  # fmt: skip
-    rows.append(_nnt_row(number_needed_to_treat(share_c - share_p, low, high), level, ""))
+                     "ci_high": np.nan, "note": why})  # fmt: skip
+    rows.append(_nnt_row(number_needed_to_treat(share_c - share_p, low, high)))
     return rows
 
 

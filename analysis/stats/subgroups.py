@@ -24,13 +24,9 @@ from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import complementary_suppression_mask, suppress_small_cells
 from analysis.model.errors import MappingError
 from analysis.model.schema import COACHED, COMPARISON, GROUP, PARTICIPANT_ID, WAVE, Outcome
-from analysis.stats.group_comparison import (
-    WavePair,
-    _decimals,
-    _matched_pairs,
-    _phrase_label,
-    resolve_waves,
-)
+from analysis.stats.pairs import group_pairs
+from analysis.stats.results import Estimate, Interval, WithInterval, no_interval
+from analysis.stats.waves import resolve_waves
 
 EFFECT_MEAN_CHANGE = "mean_change"
 EFFECT_DIFFERENCE_IN_CHANGE = "difference_in_change"
@@ -39,6 +35,7 @@ DIFFERENCE_GROUP_LABEL = "coached − comparison"
 NOT_RECORDED = "Not recorded"
 POOLED_LEVEL = "Pooled (random effects)"
 METHOD_DL = "DerSimonian–Laird random effects"
+RANDOM_EFFECTS_CI = "normal, random-effects SE"
 
 SUBGROUP_COLUMNS: tuple[str, ...] = (
     "outcome",
@@ -58,7 +55,6 @@ SUBGROUP_COLUMNS: tuple[str, ...] = (
     "ci_high",
     "weight",
     "suppressed",
-    "reading",
     "note",
 )
 HETEROGENEITY_COLUMNS: tuple[str, ...] = (
@@ -70,21 +66,28 @@ _WITHHELD_NOTE = (
     "Withheld, and left out of the pooled estimate, so the pooled result reveals nothing "
     "about it."
 )
+SECONDARY_NOTE = (
+    "Withheld so that a smaller subgroup's result cannot be worked out by subtraction, and "
+    "left out of the pooled estimate."
+)
 
 
 # --------------------------------------------------------------------------- pooling
 
 
 @dataclass(frozen=True)
-class PooledEstimate:
+class PooledEstimate(WithInterval):
     """A DerSimonian–Laird random-effects pooled estimate with its heterogeneity statistics.
 
     Attributes
     ----------
-    estimate, ci_low, ci_high, se : pooled effect, its normal-theory CI and SE.
-    p_value : two-sided z-test of the pooled effect against 0.
+    estimate, se : pooled effect and its SE.
+    interval : its normal-theory :class:`~analysis.stats.results.Interval` (``ci_low``
+        and ``ci_high`` read it).
+    z, p_value : the z statistic (estimate/SE) and its two-sided p-value against 0.
     q, q_df, q_p_value : Cochran's Q, its degrees of freedom (studies − 1) and χ² p-value.
-    i_squared : share of the variation due to heterogeneity, 0–1 (Higgins & Thompson 2002).
+    i_squared : share of the variation due to heterogeneity, in % (Higgins & Thompson
+        2002).
     tau_squared : between-subgroup variance τ².
     n_studies : number of estimates pooled.
     method : "DerSimonian–Laird random effects".
@@ -93,8 +96,7 @@ class PooledEstimate:
     """
 
     estimate: float
-    ci_low: float
-    ci_high: float
+    interval: Interval
     se: float
     p_value: float
     q: float
@@ -105,49 +107,90 @@ class PooledEstimate:
     n_studies: int
     method: str = METHOD_DL
     note: str = ""
+    z: float = float("nan")
+
+    def as_estimate(self) -> Estimate:
+        """The pooled effect in the shape every result shares."""
+        return Estimate(self.estimate, self.interval, None, self.note)
 
 
 def pooled_random_effects(
-    estimates: np.ndarray, standard_errors: np.ndarray, confidence_level: float = 0.95
+    estimates: np.ndarray,
+    standard_errors: np.ndarray | None = None,
+    confidence_level: float = 0.95,
+    *,
+    variances: np.ndarray | None = None,
 ) -> PooledEstimate:
     """Pool estimates by inverse-variance random effects (DerSimonian & Laird 1986).
 
     Parameters
     ----------
-    estimates : one estimate per subgroup (or study).
-    standard_errors : their standard errors, all finite and positive.
-    confidence_level : for the pooled CI (normal quantile).
+    estimates : array_like
+        One estimate per subgroup (or study).
+    standard_errors : array_like, optional
+        Their standard errors, all finite and positive.
+    confidence_level : float
+        For the pooled CI (normal quantile).
+    variances : array_like, optional
+        Their sampling variances, instead of ``standard_errors`` (give exactly one).
 
     Returns
     -------
     PooledEstimate
+        ``estimate``, ``ci_low``, ``ci_high``, ``se``, ``z``, ``p_value``, ``q``,
+        ``q_df``, ``q_p_value``, ``i_squared`` (%), ``tau_squared``, ``n_studies``.
 
     Notes
     -----
-    wᵢ = 1/seᵢ², ȳ_w = Σwᵢyᵢ/Σwᵢ, Q = Σwᵢ(yᵢ − ȳ_w)², df = k − 1,
-    τ² = max(0, (Q − df)/(Σw − Σw²/Σw)), w*ᵢ = 1/(seᵢ² + τ²), pooled = Σw*y/Σw*,
-    SE = 1/√Σw*, CI = pooled ± z(1 − α/2)·SE, I² = max(0, (Q − df)/Q), p(Q) from χ²(df).
+    wᵢ = 1/vᵢ, ȳ_w = Σwᵢyᵢ/Σwᵢ, Q = Σwᵢ(yᵢ − ȳ_w)², df = k − 1,
+    τ² = max(0, (Q − df)/(Σw − Σw²/Σw)), w*ᵢ = 1/(vᵢ + τ²), pooled = Σw*y/Σw*,
+    SE = 1/√Σw*, z = pooled/SE, CI = pooled ± z(1 − α/2)·SE,
+    I² = 100 % · max(0, (Q − df)/Q), p(Q) from χ²(df).
     DerSimonian R, Laird N. Meta-analysis in clinical trials. Control Clin Trials 1986;7:177–188.
 
     Examples
     --------
-    >>> pooled = pooled_random_effects(np.array([0.1, 0.5, 0.9]), np.array([0.2, 0.2, 0.2]))
-    >>> round(pooled.estimate, 3)
-    0.5
+    The BCG vaccine trials (Colditz et al. 1994, JAMA 271:698; the ``dat.bcg`` data of
+    R's metafor): log risk ratios of tuberculosis from the 2 × 2 counts. metafor's
+    ``rma(yi, vi, method = "DL")`` prints estimate −0.7141, z = −3.9952, τ² = 0.3088,
+    I² = 92.12 %, Q(df = 12) = 152.2330.
+
+    >>> counts = np.array([
+    ...     [4, 119, 11, 128], [6, 300, 29, 274], [3, 228, 11, 209], [62, 13536, 248, 12619],
+    ...     [33, 5036, 47, 5761], [180, 1361, 372, 1079], [8, 2537, 10, 619],
+    ...     [505, 87886, 499, 87892], [29, 7470, 45, 7232], [17, 1699, 65, 1600],
+    ...     [186, 50448, 141, 27197], [5, 2493, 3, 2338], [27, 16886, 29, 17825]])
+    >>> tpos, tneg, cpos, cneg = counts.T
+    >>> log_rr = np.log(tpos / (tpos + tneg)) - np.log(cpos / (cpos + cneg))
+    >>> variance = 1 / tpos - 1 / (tpos + tneg) + 1 / cpos - 1 / (cpos + cneg)
+    >>> pooled = pooled_random_effects(log_rr, variances=variance)
+    >>> print(f"{pooled.estimate:.4f}, z = {pooled.z:.4f}, tau2 = {pooled.tau_squared:.4f}, "
+    ...       f"I2 = {pooled.i_squared:.2f} %, Q({pooled.q_df}) = {pooled.q:.4f}")
+    -0.7141, z = -3.9952, tau2 = 0.3088, I2 = 92.12 %, Q(12) = 152.2330
     """
+    if (standard_errors is None) == (variances is None):
+        raise ValueError("give exactly one of standard_errors and variances")
     y = np.asarray(estimates, dtype=float)
-    se = np.asarray(standard_errors, dtype=float)
+    if variances is not None:
+        variance = np.asarray(variances, dtype=float)
+        if np.any(variance < 0):
+            raise ValueError("variances must be positive")
+        se = np.sqrt(variance)
+    else:
+        se = np.asarray(standard_errors, dtype=float)
     if y.shape != se.shape or y.ndim != 1:
-        raise ValueError("estimates and standard_errors must be 1-D arrays of the same length")
+        raise ValueError("estimates and their standard errors (or variances) must be 1-D "
+                         "arrays of the same length")
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(se)) and np.all(se > 0)):
-        raise ValueError("estimates must be finite and standard_errors finite and positive")
+        raise ValueError("estimates must be finite and standard errors (or variances) finite "
+                         "and positive")
     if not 0 < confidence_level < 1:
         raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level}")
     k = y.size
     nan = float("nan")
     if k < 2:
         return PooledEstimate(
-            nan, nan, nan, nan, nan, nan, max(k - 1, 0), nan, nan, nan, k,
+            nan, no_interval(confidence_level), nan, nan, nan, max(k - 1, 0), nan, nan, nan, k,
             note="Pooling needs results from at least two subgroups.",
         )
     w = 1.0 / se**2
@@ -163,14 +206,15 @@ def pooled_random_effects(
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
     return PooledEstimate(
         estimate=pooled,
-        ci_low=pooled - z * pooled_se,
-        ci_high=pooled + z * pooled_se,
+        interval=Interval(pooled - z * pooled_se, pooled + z * pooled_se, RANDOM_EFFECTS_CI,
+                          confidence_level),
         se=pooled_se,
         p_value=float(2 * stats.norm.sf(abs(pooled / pooled_se))),
+        z=pooled / pooled_se,
         q=q,
         q_df=df,
         q_p_value=float(stats.chi2.sf(q, df)),
-        i_squared=float(i2),
+        i_squared=100.0 * float(i2),
         tau_squared=float(tau2),
         n_studies=k,
     )
@@ -252,26 +296,6 @@ def _level_table(
     })
 
 
-def _reading(row: pd.Series, outcome: Outcome, waves: WavePair, effect: str,
-             confidence_level: float) -> str:
-    places = _decimals(outcome)
-    label = _phrase_label(outcome.label)
-    level = f"{row['level']}"
-    if not np.isfinite(row["estimate"]):
-        return f"{level}: no estimate. {row['note']}"
-    if not np.isfinite(row["ci_low"]):
-        return f"{level}: no interval. {row['note']}"
-    ci = (f"{confidence_level * 100:g} % CI {row['ci_low']:+.{places}f} to "
-          f"{row['ci_high']:+.{places}f}")
-    if effect == EFFECT_MEAN_CHANGE:
-        return (f"{level}: {label} changed by {row['estimate']:+.{places}f} {outcome.unit} "
-                f"from {waves.pre} to {waves.post} among {int(row['n']):,} {row['group']} "
-                f"physicians ({ci}); {outcome.good_direction}.")
-    return (f"{level}: the change in {label} from {waves.pre} to {waves.post} was "
-            f"{row['estimate']:+.{places}f} {outcome.unit} for coached relative to comparison "
-            f"physicians ({ci}); {outcome.good_direction}.")
-
-
 @dataclass(frozen=True)
 class _Forest:
     rows: pd.DataFrame
@@ -309,7 +333,7 @@ def _forest(
             "Map that attribute, or choose one of the columns present.",
         )
     waves = resolve_waves(responses, pre_wave, post_wave)
-    pairs = _matched_pairs(responses, outcome.key, waves, keep=[by])
+    pairs = group_pairs(responses, outcome.key, waves, keep=[by])
     levels = _level_table(pairs, by, group, effect, confidence_level)
 
     notes = pd.Series([None] * len(levels), index=levels.index, dtype=object)
@@ -350,10 +374,6 @@ def _forest(
         weight[pool] = random_effects_weights(levels.loc[pool, "se"].to_numpy(float),
                                               pooled.tau_squared)
     levels["weight"] = weight
-    levels["reading"] = [
-        _reading(row, outcome, waves, effect, confidence_level)
-        for _, row in levels.iterrows()
-    ]
     levels.insert(0, "outcome", outcome.key)
     levels.insert(1, "outcome_label", outcome.label)
     levels.insert(2, "higher_is_better", outcome.higher_is_better)
@@ -376,11 +396,8 @@ def _forest(
     # its own row is withheld for a different count.
     for column, cells in hidden_cells.items():
         table.loc[cells, column] = pd.NA
-    table.loc[secondary, "reading"] = (
-        f"Not shown: hidden so that a smaller subgroup's result cannot be worked out by "
-        f"subtraction (minimum group size {k}, to protect privacy)."
-    )
     table.loc[table["suppressed"], "note"] = _WITHHELD_NOTE
+    table.loc[secondary, "note"] = SECONDARY_NOTE
     counts = {c: int(levels.loc[pool, c].sum()) for c in ("n", "n_coached", "n_comparison")
               if c in count_columns or c == "n"}
     return _Forest(table.loc[:, list(SUBGROUP_COLUMNS)].reset_index(drop=True), pooled, counts)
@@ -432,7 +449,6 @@ def subgroup_effects(
           estimate (``<NA>`` when the level is not pooled).
         * ``suppressed``: True when withheld (fewer than k, or hidden so a smaller level
           cannot be recovered by subtraction).
-        * ``reading``: the level's result in one sentence.
         * ``note``: why a level has no estimate or was left out of the pooled estimate.
 
     Notes
@@ -471,18 +487,6 @@ def forest_table(
     rows, pooled = forest.rows, forest.pooled
     first = rows.iloc[0] if len(rows) else None
     estimable = pooled.n_studies >= 2
-    places = _decimals(outcome)
-    if estimable:
-        reading = (
-            f"Pooled over {pooled.n_studies} subgroups (random effects): "
-            f"{pooled.estimate:+.{places}f} {outcome.unit} "
-            f"({confidence_level * 100:g} % CI {pooled.ci_low:+.{places}f} to "
-            f"{pooled.ci_high:+.{places}f}); heterogeneity I² = {100 * pooled.i_squared:.0f} %, "
-            f"τ² = {pooled.tau_squared:.3g}, Q = {pooled.q:.2f} on {pooled.q_df} df "
-            f"(p = {pooled.q_p_value:.3f})."
-        )
-    else:
-        reading = f"No pooled estimate: {pooled.note[0].lower()}{pooled.note[1:]}"
     withheld = int(rows["suppressed"].sum()) if len(rows) else 0
     note = pooled.note or None
     if withheld:
@@ -509,13 +513,12 @@ def forest_table(
         "ci_high": value(pooled.ci_high),
         "weight": 100.0 if estimable else pd.NA,
         "suppressed": False,
-        "reading": reading,
         "note": note,
         "p_value": value(pooled.p_value),
         "q": value(pooled.q),
         "q_df": pooled.q_df if estimable else pd.NA,
         "q_p_value": value(pooled.q_p_value),
-        "i_squared": value(pooled.i_squared),
+        "i_squared": value(pooled.i_squared / 100),  # the table keeps I² on 0–1
         "tau_squared": value(pooled.tau_squared),
     }
     table = rows.copy()

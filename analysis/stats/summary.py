@@ -7,7 +7,7 @@ dashboard pages and the command line both call it, so they show the same numbers
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,9 +27,11 @@ from analysis.model.schema import (
     Outcome,
     ProgramData,
 )
+from analysis.stats.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
 from analysis.stats.group_comparison import compare_groups
 from analysis.stats.multiplicity import add_holm_column
-from analysis.stats.prepost import pre_post, resolve_waves, reuse_matched_pairs
+from analysis.stats.pairs import reuse_matched_pairs
+from analysis.stats.prepost import pre_post
 from analysis.stats.prevalence import mcnemar_change, prevalence_by_wave
 from analysis.stats.release import (
     ROSTER_KIND,
@@ -43,8 +45,8 @@ from analysis.stats.retention import retention_at_horizon, retention_yes_no
 from analysis.stats.subgroups import forest_table
 from analysis.stats.survival import bootstrap_retention_difference, logrank_test, retention_curves
 from analysis.stats.trend import wave_means
+from analysis.stats.waves import resolve_waves
 
-DEFAULT_SEED = 20261123
 SUBGROUP_ATTRIBUTES: tuple[str, ...] = ("cohort", "site", "specialty", "modality")
 TABLES: tuple[str, ...] = (
     "pre_post", "group_comparison", "subgroups", "trend", "prevalence", "prevalence_change",
@@ -69,7 +71,7 @@ class SummaryOptions:
     post_wave: str | None = None
     outcomes: tuple[str, ...] | None = None
     k: int | None = None
-    n_resamples: int = 5000
+    n_resamples: int = DEFAULT_RESAMPLES
     seed: int = DEFAULT_SEED
     horizon_months: float = 12.0
     follow_up_end: date | None = None
@@ -108,6 +110,7 @@ class ProgramSummary:
     retention_horizon: pd.DataFrame | None = None
     retention_logrank: pd.DataFrame | None = None
     retention_difference_draws: np.ndarray | None = field(default=None, repr=False)
+    n_resamples: int = DEFAULT_RESAMPLES
     plan: ReleasePlan | None = field(default=None, repr=False)
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
@@ -198,6 +201,7 @@ def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
 def summarize_program(
     program: ProgramData,
     options: SummaryOptions | None = None,
+    progress: Callable[[float, str], None] | None = None,
     *,
     filters: Mapping[str, Sequence[str]] | None = None,
     plan: ReleasePlan | None = None,
@@ -207,6 +211,7 @@ def summarize_program(
     Pre/post per group, coached vs comparison (with Holm-adjusted p across outcomes,
     per method), subgroup forest tables for the offered attributes, wave means,
     burnout prevalence and its change, reliable change and, with a roster, retention.
+    ``progress(share_done, step)`` is called before each outcome and before retention.
 
     ``program`` is the whole data set: the release plan (methods §8) is made from it
     (or passed in, when a caller already has it for this data set and k), its attribute
@@ -215,6 +220,7 @@ def summarize_program(
     withheld with the reason.
     """
     options = options or SummaryOptions()
+    report = progress or (lambda share, step: None)
     k = resolve_min_cell(options.k)
     if plan is None or plan.k != k:
         plan = release_plan(program, k)
@@ -241,7 +247,9 @@ def summarize_program(
     wants = options.wants
     # Every statistic below asks for the same matched pairs: build them once per outcome.
     with reuse_matched_pairs():
-        for outcome in outcomes:
+        steps = len(outcomes) + (1 if wants("retention") and program.roster is not None else 0)
+        for number, outcome in enumerate(outcomes):
+            report(number / max(steps, 1), f"{outcome.label} ({number + 1} of {len(outcomes)})")
             if wants("pre_post"):
                 pre_post_tables.append(pre_post(responses, outcome, k=k, **pair,
                                                 **g_av_resamples))
@@ -285,6 +293,10 @@ def summarize_program(
             out = withhold_rows(out, refused, withheld_wave_reading(wave, k))
         return out
 
+    if wants("retention") and program.roster is not None:
+        report(len(outcomes) / max(steps, 1), "Retention" + (
+            f" and its bootstrap ({options.retention_draws:,} resamples)"
+            if options.resample else ""))
     retention = _retention(program.roster, options, k) \
         if wants("retention") and plan.allows(ROSTER_KIND) else {}
     return ProgramSummary(
@@ -304,6 +316,7 @@ def summarize_program(
         plan=plan,
         filters=tuple(sorted(chosen.items())),
         **retention,
+        n_resamples=options.n_resamples,
     )
 
 
@@ -405,7 +418,8 @@ def summary_json(summary: ProgramSummary) -> dict:
 
     Keys: ``k``, ``waves``, ``pre_wave``, ``post_wave``, ``has_comparison``, ``outcomes``
     (key, label, higher_is_better), ``readings`` (the plain-language sentences of the
-    pre/post and group-comparison tables), ``retention`` (horizon, n and retention per
+    pre/post and group-comparison tables, when :func:`analysis.present.readings.with_readings`
+    has added them), ``retention`` (horizon, n and retention per
     group, ``difference`` coached − comparison with ``difference_ci``) and
     ``burnout_prevalence`` (the preferred burnout measure's coached prevalence at the
     two waves). Withheld pieces are null or flagged ``suppressed``.

@@ -17,15 +17,8 @@ from scipy import stats
 from analysis.model.config import resolve_min_cell
 from analysis.model.disclosure import suppress_small_cells
 from analysis.model.schema import GROUP, WAVE, Outcome
-from analysis.stats.prepost import (
-    check_columns,
-    decimals_for,
-    fmt,
-    levels_of,
-    observed_waves,
-    wave_text,
-    who,
-)
+from analysis.stats.pairs import check_columns, levels_of
+from analysis.stats.waves import observed_waves, wave_text
 
 
 def all_wave_pairs(waves: Sequence[str]) -> list[tuple[str, str]]:
@@ -59,7 +52,7 @@ def wave_means(
     DataFrame, one row per level × wave (waves in their declared order):
     ``outcome``, ``outcome_label``, ``<by>``, ``wave``, ``n`` (participants with a score),
     ``mean``, ``sd``, ``se`` = sd/√n, ``ci_low``, ``ci_high`` = mean ∓ t(1 − α/2, n − 1)·se,
-    ``note`` (why an estimate is missing), ``reading``, ``suppressed`` (n < k: statistics
+    ``note`` (why an estimate is missing), ``suppressed`` (n < k: statistics
     withheld and n shown as ``<NA>``).
     """
     k = resolve_min_cell(k)
@@ -91,27 +84,11 @@ def wave_means(
         ("ci_high", mean + margin),
     ):
         table[name] = pd.array(column, dtype="Float64")
-    places = decimals_for(outcome)
-    ci = f"{confidence_level * 100:g} % CI"
-    notes, readings = [], []
-    for row in table.itertuples(index=False):
-        level, wave, count = getattr(row, by), getattr(row, WAVE), int(row.n)
-        if count == 0:
-            notes.append("No scores at this wave.")
-            readings.append(f"No {outcome.label} scores at {wave}.")
-            continue
-        if count == 1:
-            notes.append("Only 1 score: spread and interval need at least 2.")
-            readings.append(f"{outcome.label} at {wave}: a single score.")
-            continue
-        notes.append("")
-        readings.append(
-            f"{outcome.label} averaged {fmt(row.mean, places)} {outcome.unit} at {wave} "
-            f"among {who(by, level, count)} ({ci} {fmt(row.ci_low, places)} to "
-            f"{fmt(row.ci_high, places)})."
-        )
-    table["note"] = notes
-    table["reading"] = readings
+    table["note"] = [
+        "No scores at this wave." if count == 0
+        else "Only 1 score: spread and interval need at least 2." if count == 1 else ""
+        for count in n
+    ]
     return suppress_small_cells(
         table, k, count_columns=("n",), label_columns=("outcome", "outcome_label", by, WAVE)
     )

@@ -33,38 +33,38 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 TITLE = "Coaching program evaluation"
 
 
-@st.cache_data(scope="session", max_entries=8, show_spinner="Writing the Excel workbook…")
-def _workbook(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults | None,
-              source: str, _references: ReferenceSet) -> bytes:
-    tables = workbook_tables(_summary, _roi)
-    return workbook_bytes(summary_rows(_summary, outcome_key, _roi, source), tables,
-                          methods_rows(_summary, _roi, source, tuple(tables), _references),
-                          _summary.k, TABLE_DESCRIPTIONS, TITLE)
+# The workbook is written under the page's progress bar and kept per session
+# (state.remembered: a cached function cannot move a bar drawn outside it); the
+# executive files are written when their button is clicked (state.made_on_click).
 
 
-@st.cache_data(scope="session", max_entries=8, show_spinner="Writing the HTML report…")
-def _report(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults | None,
-            _estimation, _references: ReferenceSet, source: str) -> str:
-    return html_report(TITLE, report_sections(_summary, outcome_key, _roi, _estimation,
-                                              _references), _summary.k, subtitle=source)
+def _workbook(key: str, outcome_key: str, summary: ProgramSummary, roi: RoiResults | None,
+              source: str, references: ReferenceSet, progress) -> bytes:
+    def write() -> bytes:
+        progress(0.9, "Writing the Excel workbook")
+        tables = workbook_tables(summary, roi)
+        return workbook_bytes(summary_rows(summary, outcome_key, roi, source), tables,
+                              methods_rows(summary, roi, source, tuple(tables), references),
+                              summary.k, TABLE_DESCRIPTIONS, TITLE)
+
+    return state.remembered("workbook", f"{key}|{outcome_key}", write, max_entries=4)
+
+
+def _report(summary: ProgramSummary, outcome_key: str, roi: RoiResults | None, estimation,
+            references: ReferenceSet, source: str) -> str:
+    return html_report(TITLE, report_sections(summary, outcome_key, roi, estimation(),
+                                              references), summary.k, subtitle=source)
 
 
 def _brief(outcome_key: str, summary: ProgramSummary, roi: RoiResults | None, estimation,
            references: ReferenceSet, source: str):
-    return executive_brief(summary, outcome_key, roi, references, estimation, title=TITLE,
+    return executive_brief(summary, outcome_key, roi, references, estimation(), title=TITLE,
                            source=source)
 
 
-@st.cache_data(scope="session", max_entries=8, show_spinner="Writing the PDF brief…")
-def _pdf(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults | None,
-         _estimation, _references: ReferenceSet, source: str) -> bytes:
-    return brief_pdf(_brief(outcome_key, _summary, _roi, _estimation, _references, source))
-
-
-@st.cache_data(scope="session", max_entries=8, show_spinner="Writing the PowerPoint deck…")
-def _deck(key: str, outcome_key: str, _summary: ProgramSummary, _roi: RoiResults | None,
-          _estimation, _references: ReferenceSet, source: str) -> bytes:
-    return deck_pptx(_brief(outcome_key, _summary, _roi, _estimation, _references, source))
+def _scaled(report, start: float, share: float):
+    """The summary's own steps reported inside [start, start + share] of the bar."""
+    return lambda done, step: report(start + share * done, f"Computing every table: {step}")
 
 
 @st.cache_data(scope="session", max_entries=4,
@@ -76,7 +76,8 @@ def _pack(key: str, outcome_key: str, _data: state.ActiveData, _references: Refe
 
 
 data = widgets.page_start("Downloads")
-summary = state.current_summary(data)
+report, clear = state.progress_bar("Preparing the downloads")
+summary = state.current_summary(data, _scaled(report, 0.0, 0.55))
 roi = state.current_roi(summary, data)
 outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
 references = state.references()
@@ -95,28 +96,37 @@ if statement is not None and statement.defaults:
                icon=":material/edit_note:")
 
 st.subheader("For executives")
-estimation = state.estimation(summary, outcome.key, data) if outcome is not None else None
+# The executive files are written when their button is clicked (charts are drawn as
+# images for them, seconds each), so opening this page never waits for them.
+estimation = (state.estimation_later(summary, outcome.key, data) if outcome
+              else (lambda: None))
+file_key = f"{key}|{outcome_key}"
 try:
     left, middle, right = st.columns(3)
     left.download_button(
         "PDF executive brief (2–4 pages)",
-        _pdf(key, outcome_key, summary, roi, estimation, references, source),
+        state.made_on_click("pdf", file_key, lambda: brief_pdf(
+            _brief(outcome_key, summary, roi, estimation, references, source))),
         file_name="coaching_evaluation_brief.pdf", mime="application/pdf",
         icon=":material/picture_as_pdf:", key="download_pdf",
         help="The question, the answer, the ROI with its uncertainty, the caveats and the "
-             "methods in one paragraph.")
+             "methods in one paragraph. Written when you click (a few seconds).")
     middle.download_button(
         "PowerPoint deck (6 slides)",
-        _deck(key, outcome_key, summary, roi, estimation, references, source),
+        state.made_on_click("deck", file_key, lambda: deck_pptx(
+            _brief(outcome_key, summary, roi, estimation, references, source))),
         file_name="coaching_evaluation.pptx", mime=PPTX, icon=":material/slideshow:",
         key="download_pptx", help="Title, overview, outcome, retention, ROI and caveats; the "
-                                  "charts are pictures you can paste into a board deck.")
+                                  "charts are pictures you can paste into a board deck. "
+                                  "Written when you click.")
     right.download_button(
         "HTML report (opens offline, prints well)",
-        _report(key, outcome_key, summary, roi, estimation, references, source),
+        state.made_on_click("report", file_key, lambda: _report(
+            summary, outcome_key, roi, estimation, references, source)),
         file_name="coaching_evaluation_report.html", mime="text/html",
         icon=":material/description:", key="download_report",
-        help="Findings with their caveats, every chart and the ROI with its assumptions.")
+        help="Findings with their caveats, every chart and the ROI with its assumptions. "
+             "Written when you click.")
     if st.toggle("Prepare one brief per site and department (takes a minute)",
                  key="prepare_pack"):
         st.download_button(
@@ -130,11 +140,12 @@ except ExportError as error:
 st.subheader("For analysts")
 st.download_button(
     "Excel workbook (Summary, every table, Methods)",
-    _workbook(key, outcome_key, summary, roi, source, references),
+    _workbook(key, outcome_key, summary, roi, source, references, report),
     file_name="coaching_evaluation.xlsx", mime=XLSX, icon=":material/table_view:",
     key="download_workbook",
     help="A Summary sheet, one formatted sheet per table and a Methods sheet with every "
          "assumption and source.")
+clear()
 tables = workbook_tables(summary, roi)
 st.markdown("**Each table as CSV**")
 columns = st.columns(3)

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.intake.pipeline import load_sample_program
+from analysis.present.readings import with_readings
 from analysis.stats.summary import summarize_program
 from dashboard.resampling import JOBS
 
@@ -83,4 +84,4 @@ def open_page(at: AppTest, page: str, settled: bool = True) -> AppTest:
 @pytest.fixture(scope="session")
 def sample_summary():
     """The sample program summarised with the app's defaults (independent of the app)."""
-    return summarize_program(load_sample_program().program)
+    return with_readings(summarize_program(load_sample_program().program))

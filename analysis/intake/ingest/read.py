@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.intake.ingest.arrow_csv import read_clean_csv
 from analysis.intake.ingest.columns import RawTable, name_columns, numbers_where_possible
 from analysis.intake.ingest.delimited import read_text_table
 from analysis.intake.ingest.guards import (
@@ -122,7 +123,7 @@ def read_survey_file(
         container = EXCEL
     else:
         refuse_known_binary(raw, name)
-        table = read_text_table(raw, name)
+        table = read_clean_csv(raw, name) or read_text_table(raw, name)
         container = CSV
         if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
             table.findings.append(
@@ -166,9 +167,18 @@ def _read_source(source: str | os.PathLike[str] | bytes, name: str | None) -> tu
         raise IngestError(f'"{name}" could not be read ({exc.strerror}).', RESAVE_FIX) from exc
 
 
+def _numbered_from_zero(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame.reset_index(drop=True)``, without the copy when it is numbered already."""
+    if frame.index.equals(pd.RangeIndex(len(frame))):
+        return frame
+    return frame.reset_index(drop=True)
+
+
 def _finish(table: RawTable, name: str, container: str) -> IngestResult:
     frame, findings = table.frame, list(table.findings)
-    frame = frame.dropna(how="all")
+    empty_rows = frame.isna().all(axis=1)
+    if empty_rows.any():  # each copy of a million-row frame costs time and memory
+        frame = frame.loc[~empty_rows]
     if frame.empty:
         refuse_header_only(name)
     frame, naming = name_columns(table.layout, frame, name)
@@ -192,8 +202,8 @@ def _finish(table: RawTable, name: str, container: str) -> IngestResult:
                 )
             )
     rows_read = len(frame)
-    normalised = normalise_export(frame.reset_index(drop=True), table.layout, name)
-    frame = normalised.frame.reset_index(drop=True)
+    normalised = normalise_export(_numbered_from_zero(frame), table.layout, name)
+    frame = _numbered_from_zero(normalised.frame)
     findings += normalised.findings
     details.update(normalised.details)
     details["rows_read"] = str(rows_read)

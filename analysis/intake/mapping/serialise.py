@@ -84,6 +84,16 @@ _JSON_FIELDS = {
 }
 
 
+def _without_comments(document: dict) -> dict:
+    """The document without comment keys (starting with "//"), at the top and in scales:
+    ``python -m analysis mapping --template`` writes one before every field."""
+    kept = {k: v for k, v in document.items() if not str(k).startswith("//")}
+    if isinstance(kept.get("scales"), list):
+        kept["scales"] = [{k: v for k, v in s.items() if not str(k).startswith("//")}
+                          if isinstance(s, dict) else s for s in kept["scales"]]
+    return kept
+
+
 def mapping_from_json(text: str | bytes) -> ColumnMapping:
     """Read a mapping written by :func:`mapping_to_json`.
 
@@ -112,6 +122,7 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
     if not isinstance(document, dict):
         raise MappingError("The column mapping must be a JSON object.",
                            "Choose the .json file this program saved.")
+    document = _without_comments(document)
     # A hand-written mapping may leave the version out: it then means the current one.
     version = document.get("version", MAPPING_VERSION)
     if version != MAPPING_VERSION:

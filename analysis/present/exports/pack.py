@@ -19,6 +19,7 @@ from analysis.model.config import resolve_min_cell
 from analysis.model.release import ReleasePlan
 from analysis.model.schema import ProgramData
 from analysis.present.exports.pdf import brief_pdf
+from analysis.present.readings import with_readings
 from analysis.present.references import ReferenceSet
 from analysis.present.report import executive_brief
 from analysis.stats.release import release_plan
@@ -89,8 +90,8 @@ def unit_pack(
             lines.append(f"By {label}:")
             for level in shown:
                 chosen = {**(filters or {}), column: (level,)}
-                summary = prepare(summarize_program(program, replace(options), filters=chosen,
-                                                    plan=plan))
+                summary = prepare(with_readings(summarize_program(
+                    program, replace(options), filters=chosen, plan=plan)))
                 brief = executive_brief(summary, outcome_key, None, references,
                                         title=title, unit=f"{level} ({label})", source=source,
                                         roi_note=UNIT_ROI_NOTE)

@@ -18,9 +18,15 @@ from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
 from analysis.intake.mapping.suggest import find_participant_column, suggest_mapping
 from analysis.intake.pipeline import SAMPLE_DATA, prepare_program
 from analysis.model.errors import MappingError
-from analysis.stats.summary import summarize_program
+from analysis.present.readings import with_readings
+from analysis.stats.summary import summarize_program as _summarize_program
 
 KEY = b"group-assignment-test-key-012345"
+def summarize_program(program, options=None):
+    """The summary as the app and the CLI build it: statistics, then their readings."""
+    return with_readings(_summarize_program(program, options))
+
+
 MBI_EE = [f"mbi_ee_{i}" for i in range(1, 10)]
 
 

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from analysis.intake.instruments import all_scales
 from analysis.intake.mapping.editor import (
     NOT_USED,
+    column_range,
+    duplicate_uses,
     item_option,
+    mapping_columns,
     mapping_from_rows,
     mapping_rows,
+    question_texts,
+    scales_in_rows,
     use_as_options,
     wave_from_file_name,
+    wave_value_rows,
+    wide_wave_rows,
+    with_scale_items,
+    with_wave_names,
+    with_wide_waves,
 )
 from analysis.intake.mapping.model import ColumnMapping, ScaleMapping
+from analysis.model.errors import MappingError
 
 SCALES = all_scales()
 
@@ -71,3 +83,56 @@ def test_wave_names_are_read_from_file_names():
     assert wave_from_file_name("survey_12m.csv") == "12m"
     assert wave_from_file_name("pre.csv") == "baseline"
     assert wave_from_file_name("responses.csv") == "responses"
+
+
+# --------------------------------------------------------------------------- issue 11 helpers
+
+def test_columns_chosen_twice_are_found_so_the_table_is_not_applied():
+    rows = pd.DataFrame({"column": ["Q1", "Q2", "Q3", "Q4"], "question": "",
+                         "use_as": ["item: mbi_ee_1", "item: mbi_ee_1", "not used", "wave"]})
+    assert duplicate_uses(rows) == {"item: mbi_ee_1": ["Q1", "Q2"]}
+
+
+def test_a_scales_items_are_taken_from_a_column_range_in_one_step():
+    columns = ["id", *[f"Q1_{i}" for i in range(1, 10)], "Q2"]
+    rows = pd.DataFrame({"column": columns, "question": "",
+                         "use_as": ["participant code", *["not used"] * 9, "item: mbi_ee_1"]})
+    picked = column_range(columns, "Q1_9", "Q1_1")  # either end first
+    assert picked == [f"Q1_{i}" for i in range(1, 10)]
+    mapped = with_scale_items(rows, all_scales()["mbi_ee"], picked)
+    assert mapped["use_as"].tolist() == ["participant code",
+                                         *[f"item: mbi_ee_{i}" for i in range(1, 10)],
+                                         "not used"]  # Q2 no longer claims item 1
+    with pytest.raises(MappingError, match="9 items, but 8"):
+        with_scale_items(rows, all_scales()["mbi_ee"], picked[:8])
+
+
+def test_scales_whose_items_the_table_maps_are_scored_without_a_second_choice():
+    rows = pd.DataFrame({"column": [f"c{i}" for i in range(9)], "question": "",
+                         "use_as": [f"item: uwes_{i}" for i in range(1, 10)]})
+    assert scales_in_rows(rows, all_scales()) == ["uwes9"]  # not its three subscales
+
+
+def test_wave_values_are_named_and_ordered_by_time():
+    frame = pd.DataFrame({"ev": ["12_month_arm_2", "baseline_arm_1", "baseline_arm_2",
+                                 "12_month_arm_1", "baseline_arm_1"]})
+    mapping = ColumnMapping("id", wave="ev", wave_labels={
+        "baseline_arm_1": "baseline", "baseline_arm_2": "baseline",
+        "12_month_arm_1": "12m", "12_month_arm_2": "12m"})
+    rows = wave_value_rows([frame], mapping)
+    assert rows["wave"].tolist() == ["baseline", "baseline", "12m", "12m"]
+    assert rows.set_index("value")["rows"].to_dict()["baseline_arm_1"] == 2
+    rows.loc[rows["value"] == "12_month_arm_2", "wave"] = "one year"
+    renamed = with_wave_names(mapping, rows)
+    assert renamed.wave_labels["12_month_arm_2"] == "one year"
+
+
+def test_a_wide_file_is_listed_by_its_stems_with_the_question_text():
+    wide = pd.DataFrame({"pid": ["A"], "pre_x": [1], "post_x": [2], "group": ["c"]})
+    wide.attrs["question_text"] = {"pre_x": "How tired are you?"}
+    mapping = ColumnMapping("pid", wide_waves={"baseline": "pre_", "post": "post_"})
+    assert mapping_columns([wide], mapping) == ["pid", "x", "group"]
+    assert question_texts([wide], mapping) == {"x": "How tired are you?"}
+    rows = wide_wave_rows(mapping)
+    rows.loc[rows["wave"] == "post", "wave"] = "12m"
+    assert with_wide_waves(mapping, rows).wide_waves == {"baseline": "pre_", "12m": "post_"}

@@ -509,3 +509,29 @@ def test_shared_pfi_items_are_coerced_once_and_feed_both_scales():
     np.testing.assert_allclose(result.frame["pfi_we"], codes[:, :4].mean(axis=1))
     np.testing.assert_allclose(result.frame["pfi_burnout"], codes.mean(axis=1))
     assert not findings_by_code(result, "unknown_response_labels")
+
+
+# --------------------------------------------------------------------------- wrong scale
+
+def _supplied_ee(values) -> pd.DataFrame:
+    return pd.DataFrame({"participant_id": [f"p{i}" for i in range(len(values))],
+                         "wave": "baseline", "group": "coached", "mbi_ee": values})
+
+
+def test_item_means_given_as_the_ee_sum_score_block_in_plain_words():
+    means = [2.3, 1.8, 4.1, 3.0, 2.67, 0.9, 5.2, 3.44]
+    result = score_responses(_supplied_ee(means), [get_scale("mbi_ee")])
+    (finding,) = [f for f in result.findings if f.severity == "blocking"]
+    assert finding.code == "score_looks_like_item_mean"
+    assert "0-54" in finding.what and "9 times too small" in finding.what
+
+
+def test_a_supplied_score_outside_its_range_blocks():
+    result = score_responses(_supplied_ee([12, 30, 61, 20, 8]), [get_scale("mbi_ee")])
+    assert [f.code for f in result.findings if f.severity == "blocking"] == [
+        "out_of_range_values"]
+
+
+def test_whole_sum_scores_are_accepted():
+    result = score_responses(_supplied_ee([12, 30, 41, 20, 8, 3]), [get_scale("mbi_ee")])
+    assert not [f for f in result.findings if f.severity == "blocking"]

@@ -10,10 +10,18 @@ import pytest
 
 from analysis.intake.pipeline import load_sample_program
 from analysis.present.overview import default_scenario
+from analysis.present.readings import with_readings
 from analysis.present.references import shipped_references
 from analysis.roi.results import roi_results
 from analysis.stats.estimation import estimation_data
-from analysis.stats.summary import SummaryOptions, summarize_program
+from analysis.stats.summary import SummaryOptions
+from analysis.stats.summary import summarize_program as _summarize_program
+
+
+def summarize_program(program, options=None):
+    """The summary as the app and the CLI build it: statistics, then their readings."""
+    return with_readings(_summarize_program(program, options))
+
 
 FAST = SummaryOptions(n_resamples=300, retention_draws=500)
 

@@ -9,8 +9,14 @@ import re
 
 from analysis.model.schema import COACHED, NO_COMPARISON_CAVEAT, ProgramData
 from analysis.present import overview
-from analysis.stats.summary import summarize_program
+from analysis.present.readings import with_readings
+from analysis.stats.summary import summarize_program as _summarize_program
 from tests.analysis.present.conftest import FAST
+
+
+def summarize_program(program, options=None):
+    """The summary as the app and the CLI build it: statistics, then their readings."""
+    return with_readings(_summarize_program(program, options))
 
 
 def _number(text: str) -> float:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from analysis.model.schema import COACHED
 from analysis.present import tables
-from analysis.stats.summary import SummaryOptions, summarize_program
+from analysis.present.readings import with_readings
+from analysis.stats.summary import SummaryOptions
+from analysis.stats.summary import summarize_program as _summarize_program
+
+
+def summarize_program(program, options=None, **kwargs):
+    """The summary as the app and the CLI build it: statistics, then their readings."""
+    return with_readings(_summarize_program(program, options, **kwargs))
 
 
 def test_a_small_subgroup_is_withheld_in_the_people_table(program):

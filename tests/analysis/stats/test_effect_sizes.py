@@ -35,10 +35,10 @@ def test_lakens_movie_example_descriptives_match_table_1():
 def test_d_z_reproduces_lakens_movie_example():
     # Our convention is post − pre; movie 1 is "post" so the sign matches the paper.
     result = cohens_dz(MOVIE_1 - MOVIE_2)
-    assert round(result.estimate, 2) == 1.50
+    assert round(result.value, 2) == 1.50
     t = stats.ttest_rel(MOVIE_1, MOVIE_2).statistic
     assert round(t, 2) == 4.74
-    assert result.estimate == pytest.approx(t / np.sqrt(10), rel=1e-12)
+    assert result.value == pytest.approx(t / np.sqrt(10), rel=1e-12)
 
 
 def test_d_av_reproduces_lakens_movie_example():
@@ -56,7 +56,7 @@ def test_d_z_agrees_with_pingouin():
     pre = rng.normal(30, 8, 40)
     post = pre - 2 + rng.normal(0, 5, 40)
     reference = pg.compute_effsize(post, pre, paired=True, eftype="cohen_dz")
-    assert cohens_dz(post - pre).estimate == pytest.approx(reference, rel=1e-10)
+    assert cohens_dz(post - pre).value == pytest.approx(reference, rel=1e-10)
 
 
 def test_independent_g_agrees_with_pingouin():
@@ -64,7 +64,7 @@ def test_independent_g_agrees_with_pingouin():
     x, y = rng.normal(1, 2, 25), rng.normal(0, 2, 31)
     reference = pg.compute_effsize(x, y, paired=False, eftype="hedges")
     # pingouin's Hedges g uses the approximation J ≈ 1 − 3/(4·df − 1), so agree to 1e-4.
-    assert hedges_g_independent(x, y).estimate == pytest.approx(reference, rel=1e-4)
+    assert hedges_g_independent(x, y).value == pytest.approx(reference, rel=1e-4)
 
 
 @pytest.mark.parametrize(
@@ -130,13 +130,13 @@ def test_noncentrality_interval_is_finite_ordered_and_symmetric_in_sign(t, df):
 def test_d_z_interval_is_noncentrality_interval_over_root_n():
     diffs = MOVIE_1 - MOVIE_2
     result = cohens_dz(diffs)
-    low, high = noncentrality_interval(result.estimate * np.sqrt(10), 9)
+    low, high = noncentrality_interval(result.value * np.sqrt(10), 9)
     assert result.ci_low == pytest.approx(low / np.sqrt(10))
     assert result.ci_high == pytest.approx(high / np.sqrt(10))
 
 
 def test_degenerate_inputs_return_nan_not_errors():
-    assert np.isnan(cohens_dz(np.array([1.0])).estimate)
-    assert np.isnan(cohens_dz(np.array([2.0, 2.0, 2.0])).estimate)
+    assert np.isnan(cohens_dz(np.array([1.0])).value)
+    assert np.isnan(cohens_dz(np.array([2.0, 2.0, 2.0])).value)
     assert np.isnan(cohens_d_av(np.array([3.0, 3.0]), np.array([4.0, 4.0])))
-    assert np.isnan(hedges_g_independent(np.array([1.0]), np.array([1.0, 2.0])).estimate)
+    assert np.isnan(hedges_g_independent(np.array([1.0]), np.array([1.0, 2.0])).value)

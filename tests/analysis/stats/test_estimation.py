@@ -12,7 +12,8 @@ from scipy import stats
 
 from analysis.model.schema import COACHED, COMPARISON, Cutoff, Outcome
 from analysis.stats.estimation import binned_distribution, estimation_data, score_bins
-from analysis.stats.prepost import matched_pairs, pre_post
+from analysis.stats.pairs import matched_pairs
+from analysis.stats.prepost import pre_post
 
 OUTCOME = Outcome("exhaustion", "Exhaustion", higher_is_better=False, minimum=0, maximum=54,
                   cutoff=Cutoff(27, True, "high exhaustion", "test cut-off"))

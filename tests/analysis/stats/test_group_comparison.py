@@ -13,8 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.errors import MappingError
 from analysis.model.schema import NO_COMPARISON_CAVEAT, Cutoff, Outcome
+from analysis.present.readings import comparison_readings
+from analysis.stats.defaults import DEFAULT_RESAMPLES
 from analysis.stats.effect_sizes import hedges_correction
 from analysis.stats.group_comparison import (
     METHOD_ANCOVA,
@@ -24,10 +27,21 @@ from analysis.stats.group_comparison import (
     METHOD_WELCH,
     METHODS,
     RESULT_COLUMNS,
-    compare_groups,
     favours,
     prevalence_change_bca,
 )
+from analysis.stats.group_comparison import compare_groups as _compare_groups
+
+
+def compare_groups(responses, outcome, **kwargs):
+    """compare_groups with the sentence the presentation layer adds to each row."""
+    table = _compare_groups(responses, outcome, **kwargs)
+    table["reading"] = comparison_readings(
+        table, [outcome], resolve_min_cell(kwargs.get("k")),
+        covariates=kwargs.get("covariates", ()),
+        n_resamples=kwargs.get("n_resamples", DEFAULT_RESAMPLES),
+        confidence_level=kwargs.get("confidence_level", 0.95))
+    return table
 
 WAVES = ["baseline", "6m", "12m"]
 EXHAUSTION = Outcome(
@@ -346,7 +360,8 @@ def test_prevalence_favours_coaching_when_burnout_falls_more():
 def test_one_row_per_method_with_the_documented_columns_and_no_nan():
     responses, *_ = simulated()
     table = compare_groups(responses, EXHAUSTION, n_resamples=500)
-    assert list(table.columns) == list(RESULT_COLUMNS)
+    # The statistics' own columns; the sentence is added by the presentation layer.
+    assert list(table.columns) == [*RESULT_COLUMNS, "reading"]
     assert table["method"].tolist() == list(METHODS)
     assert (table["wave_pre"] == "baseline").all() and (table["wave_post"] == "12m").all()
     for column in STATISTICS:
@@ -372,7 +387,7 @@ def test_unknown_or_reversed_waves_are_mapping_errors():
     responses, *_ = simulated()
     with pytest.raises(MappingError, match="not in the data"):
         compare_groups(responses, EXHAUSTION, pre_wave="24m")
-    with pytest.raises(MappingError, match="comes before"):
+    with pytest.raises(MappingError, match="comes after"):
         compare_groups(responses, EXHAUSTION, pre_wave="12m", post_wave="baseline")
 
 

@@ -9,11 +9,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.errors import DisclosureSettingError, UserFacingError
 from analysis.model.schema import NO_COMPARISON_CAVEAT, Outcome
+from analysis.present.readings import pre_post_readings
 from analysis.stats.bootstrap import g_av_interval
 from analysis.stats.effect_sizes import cohens_dz
-from analysis.stats.prepost import matched_pairs, pre_post, reuse_matched_pairs
+from analysis.stats.pairs import matched_pairs, reuse_matched_pairs
+from analysis.stats.prepost import pre_post as _pre_post
+
+
+def pre_post(responses, outcome, **kwargs):
+    """pre_post with the sentence the presentation layer adds to each row."""
+    table = _pre_post(responses, outcome, **kwargs)
+    table["reading"] = pre_post_readings(table, [outcome], resolve_min_cell(kwargs.get("k")),
+                                         kwargs.get("confidence_level", 0.95))
+    return table
+
 
 EXHAUSTION = Outcome("ee", "Emotional exhaustion (MBI-HSS)", False, 0, 54)
 RATING = Outcome("rating", "Rating", True, 1, 10)
@@ -70,7 +82,7 @@ def test_statistics_match_scipy_and_effect_size_functions():
     assert row["wilcoxon_p"] == pytest.approx(stats.wilcoxon(post, pre).pvalue)
     dz = cohens_dz(post - pre)
     assert (row["d_z"], row["d_z_ci_low"], row["d_z_ci_high"]) == pytest.approx(
-        (dz.estimate, dz.ci_low, dz.ci_high))
+        (dz.value, dz.ci_low, dz.ci_high))
     g = g_av_interval(pre, post, n_resamples=500, seed=3)
     assert (row["g_av"], row["g_av_ci_low"], row["g_av_ci_high"]) == pytest.approx(
         (g.estimate, g.ci_low, g.ci_high))

@@ -10,14 +10,30 @@ from hypothesis import strategies as st
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.errors import UserFacingError
 from analysis.model.schema import Cutoff, Outcome
-from analysis.stats.prevalence import (
-    mcnemar_change,
-    mcnemar_test,
-    prevalence_by_wave,
-    wilson_interval,
-)
+from analysis.present.readings import mcnemar_readings, prevalence_readings
+from analysis.stats.prevalence import mcnemar as mcnemar_result
+from analysis.stats.prevalence import mcnemar_change as _mcnemar_change
+from analysis.stats.prevalence import prevalence_by_wave as _prevalence_by_wave
+from analysis.stats.proportions import wilson_interval
+
+
+def prevalence_by_wave(responses, outcome, **kwargs):
+    """prevalence_by_wave with the sentence the presentation layer adds to each row."""
+    table = _prevalence_by_wave(responses, outcome, **kwargs)
+    table["reading"] = prevalence_readings(table, [outcome], resolve_min_cell(kwargs.get("k")),
+                                           kwargs.get("confidence_level", 0.95))
+    return table
+
+
+def mcnemar_change(responses, outcome, **kwargs):
+    """mcnemar_change with the sentence the presentation layer adds to each row."""
+    table = _mcnemar_change(responses, outcome, **kwargs)
+    table["reading"] = mcnemar_readings(table, [outcome], resolve_min_cell(kwargs.get("k")))
+    return table
+
 
 APPROVES = Cutoff(1.0, True, "approving", "Agresti (2002), Table 10.1")
 APPROVAL = Outcome("approval", "Approval", True, 0, 1, cutoff=APPROVES)
@@ -59,24 +75,39 @@ def test_mcnemar_reproduces_agresti_presidential_approval_example():
 def test_mcnemar_chi_square_agrees_with_statsmodels(correction):
     table = [[794, 150], [86, 570]]
     reference = mcnemar(table, exact=False, correction=correction)
-    statistic, p_value, method = mcnemar_test(150, 86, correction=correction)
-    assert statistic == pytest.approx(reference.statistic)
-    assert p_value == pytest.approx(reference.pvalue)
-    assert method.startswith("McNemar chi-square")
+    result = mcnemar_result(150, 86, correction=correction)
+    assert result.statistic == pytest.approx(reference.statistic)
+    assert result.pvalue == pytest.approx(reference.pvalue)
+    assert result.method == "chi-square" and result.df == 1
+    assert result.label.startswith("McNemar chi-square")
 
 
 @pytest.mark.parametrize(("b", "c"), [(3, 12), (0, 7), (10, 10), (1, 23)])
 def test_mcnemar_exact_below_25_discordant_agrees_with_statsmodels(b, c):
     reference = mcnemar([[40, b], [c, 40]], exact=True)
-    statistic, p_value, method = mcnemar_test(b, c)
-    assert statistic == reference.statistic
-    assert p_value == pytest.approx(reference.pvalue)
-    assert method == "McNemar exact (binomial) test"
+    result = mcnemar_result(b, c)
+    assert result.statistic == reference.statistic
+    assert result.pvalue == pytest.approx(reference.pvalue)
+    assert result.method == "exact" and np.isnan(result.df)
+    assert result.label == "McNemar exact (binomial) test"
 
 
 def test_mcnemar_switches_to_chi_square_at_25_discordant_pairs():
-    assert mcnemar_test(10, 14)[2].startswith("McNemar exact")
-    assert mcnemar_test(10, 15)[2].startswith("McNemar chi-square")
+    assert mcnemar_result(10, 14).method == "exact"
+    assert mcnemar_result(10, 15).method == "chi-square"
+
+
+def test_mcnemar_method_can_be_chosen_explicitly():
+    assert mcnemar_result(10, 14, method="chi-square").df == 1
+    assert mcnemar_result(100, 150, method="exact").method == "exact"
+    with pytest.raises(ValueError, match="method must be"):
+        mcnemar_result(1, 2, method="fisher")
+
+
+def test_mcnemar_reproduces_agresti_table_8_1():
+    # Agresti (2007), Introduction to Categorical Data Analysis, 2nd ed., Table 8.1: z² = 17.36.
+    result = mcnemar_result(150, 86, method="chi-square", correction=False)
+    assert round(result.statistic, 2) == 17.36
 
 
 @pytest.mark.parametrize(("x", "n"), [(0, 10), (3, 10), (10, 10), (17, 52), (944, 1600)])

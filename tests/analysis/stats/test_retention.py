@@ -24,15 +24,30 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import confint_proportions_2indep
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.errors import MappingError
-from analysis.stats.retention import (
-    newcombe_difference_interval,
-    number_needed_to_treat,
-    retention_at_horizon,
-    retention_yes_no,
-    time_to_exit,
-)
+from analysis.present.readings import retention_readings
+from analysis.stats.proportions import newcombe_difference_interval, number_needed_to_treat
+from analysis.stats.retention import retention_at_horizon as _retention_at_horizon
+from analysis.stats.retention import retention_yes_no as _retention_yes_no
+from analysis.stats.survival import time_to_exit
 from tests.analysis.stats.test_survival import make_roster, random_roster
+
+
+def retention_at_horizon(roster, **kwargs):
+    """retention_at_horizon with the sentence the presentation layer adds to each row."""
+    table = _retention_at_horizon(roster, **kwargs)
+    table["reading"] = retention_readings(table, resolve_min_cell(kwargs.get("k")),
+                                          kwargs.get("confidence_level", 0.95))
+    return table
+
+
+def retention_yes_no(table, **kwargs):
+    """retention_yes_no with the sentence the presentation layer adds to each row."""
+    out = _retention_yes_no(table, **kwargs)
+    out["reading"] = retention_readings(out, resolve_min_cell(kwargs.get("k")),
+                                        kwargs.get("confidence_level", 0.95))
+    return out
 
 
 def row(table: pd.DataFrame, measure: str, group: str = "coached vs comparison") -> pd.Series:
@@ -346,14 +361,3 @@ def test_horizon_never_exposes_a_small_group_and_ignores_row_order(rows, k, seed
             assert table[table["group"] == "coached vs comparison"]["estimate"].isna().all()
     shuffled = roster.sample(frac=1, random_state=seed).reset_index(drop=True)
     pd.testing.assert_frame_equal(table, retention_at_horizon(shuffled, horizon_months=6, k=k))
-
-
-def test_nnt_reading_rounds_up_to_whole_physicians_without_float_noise():
-    from analysis.stats.retention import _nnt_reading, number_needed_to_treat
-
-    # 1 / 0.04 is 25.000000000000004 in floating point: the reading must say 25.
-    nnt = number_needed_to_treat(0.96 - 0.92, 0.02, 0.06)
-    assert "About 25 physicians" in _nnt_reading(nnt, 0.95, "within 12 months")
-    # Altman (1998): an NNT of 24.2 is reported as 25.
-    assert "About 25 physicians" in _nnt_reading(
-        number_needed_to_treat(1 / 24.2, 0.02, 0.06), 0.95, "within 12 months")

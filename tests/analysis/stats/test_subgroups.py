@@ -11,17 +11,35 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.errors import MappingError
 from analysis.model.schema import Outcome
+from analysis.present.readings import subgroup_readings
 from analysis.stats.subgroups import (
     HETEROGENEITY_COLUMNS,
     NOT_RECORDED,
     POOLED_LEVEL,
     SUBGROUP_COLUMNS,
-    forest_table,
     pooled_random_effects,
-    subgroup_effects,
 )
+from analysis.stats.subgroups import forest_table as _forest_table
+from analysis.stats.subgroups import subgroup_effects as _subgroup_effects
+
+
+def _read(table, outcome, kwargs):
+    table["reading"] = subgroup_readings(table, [outcome], resolve_min_cell(kwargs.get("k")),
+                                         kwargs.get("confidence_level", 0.95))
+    return table
+
+
+def subgroup_effects(responses, outcome, by, **kwargs):
+    """subgroup_effects with the sentence the presentation layer adds to each row."""
+    return _read(_subgroup_effects(responses, outcome, by, **kwargs), outcome, kwargs)
+
+
+def forest_table(responses, outcome, by, **kwargs):
+    """forest_table with the sentence the presentation layer adds to each row."""
+    return _read(_forest_table(responses, outcome, by, **kwargs), outcome, kwargs)
 
 EXHAUSTION = Outcome("ee", "Emotional exhaustion", higher_is_better=False, minimum=0, maximum=54)
 STATISTICS = ["estimate", "se", "ci_low", "ci_high", "weight"]
@@ -56,7 +74,7 @@ def test_dersimonian_laird_reproduces_the_bcg_meta_analysis():
     assert pooled.tau_squared == pytest.approx(0.3088, abs=5e-5)
     assert pooled.q == pytest.approx(152.2330, abs=5e-5)
     assert pooled.q_df == 12
-    assert pooled.i_squared == pytest.approx(0.9212, abs=5e-5)
+    assert pooled.i_squared == pytest.approx(92.12, abs=5e-3)  # I² in %
     assert pooled.n_studies == 13
     assert pooled.q_p_value < 1e-20
 
@@ -79,7 +97,7 @@ def test_dersimonian_laird_matches_statsmodels_combine_effects(seed, studies):
         expected = frame.loc["fixed effect"]
     else:
         assert pooled.tau_squared == pytest.approx(reference.tau2, rel=1e-9, abs=1e-12)
-        assert pooled.i_squared == pytest.approx(max(reference.i2, 0.0), rel=1e-9, abs=1e-12)
+        assert pooled.i_squared == pytest.approx(100 * max(reference.i2, 0.0), rel=1e-9, abs=1e-10)
         expected = frame.loc["random effect"]
     assert pooled.estimate == pytest.approx(expected["eff"], rel=1e-9, abs=1e-12)
     assert pooled.se == pytest.approx(expected["sd_eff"], rel=1e-9)
@@ -139,7 +157,7 @@ def responses_with_sites(sizes: dict, comparison_sizes: dict | None = None, seed
 def test_mean_change_per_level_matches_a_one_sample_t_interval():
     responses, base = responses_with_sites({"A": 20, "B": 15, "C": 12})
     table = subgroup_effects(responses, EXHAUSTION, "site")
-    assert list(table.columns) == list(SUBGROUP_COLUMNS)
+    assert list(table.columns) == [*SUBGROUP_COLUMNS, "reading"]  # reading: present layer
     assert table["level"].tolist() == ["A", "B", "C"]
     for _, result in table.iterrows():
         change = (base["post"] - base["pre"])[base["site"] == result["level"]]
@@ -182,7 +200,7 @@ def test_weights_are_random_effects_shares_that_sum_to_100():
 def test_forest_table_pooled_row_is_dersimonian_laird_over_the_shown_levels():
     responses, _ = responses_with_sites({"A": 20, "B": 15, "C": 12}, seed=4, site_b_extra=6)
     table = forest_table(responses, EXHAUSTION, "site")
-    assert list(table.columns) == [*SUBGROUP_COLUMNS, *HETEROGENEITY_COLUMNS]
+    assert list(table.columns) == [*SUBGROUP_COLUMNS, *HETEROGENEITY_COLUMNS, "reading"]
     levels = table.iloc[:-1]
     pooled = table.iloc[-1]
     y, se = levels["estimate"].to_numpy(float), levels["se"].to_numpy(float)

@@ -20,17 +20,27 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import logrank_test as lifelines_logrank
 from scipy import stats
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.errors import MappingError
+from analysis.present.readings import logrank_readings
 from analysis.stats.survival import (
     DAYS_PER_MONTH,
     _records,
     _retention_from_counts,
     bootstrap_retention_difference,
-    logrank_test,
     retention_at,
     retention_curves,
     time_to_exit,
 )
+from analysis.stats.survival import logrank_test as _logrank_test
+
+
+def logrank_test(roster, **kwargs):
+    """logrank_test with the sentence the presentation layer adds."""
+    table = _logrank_test(roster, **kwargs)
+    table["reading"] = logrank_readings(table, resolve_min_cell(kwargs.get("k")))
+    return table
+
 
 START = pd.Timestamp("2021-01-04")
 

@@ -7,8 +7,20 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from analysis.model.config import resolve_min_cell
 from analysis.model.schema import Outcome
-from analysis.stats.trend import all_wave_pairs, wave_means
+from analysis.present.readings import trend_readings
+from analysis.stats.trend import all_wave_pairs
+from analysis.stats.trend import wave_means as _wave_means
+
+
+def wave_means(responses, outcome, **kwargs):
+    """wave_means with the sentence the presentation layer adds to each row."""
+    table = _wave_means(responses, outcome, **kwargs)
+    table["reading"] = trend_readings(table, [outcome], resolve_min_cell(kwargs.get("k")),
+                                      kwargs.get("confidence_level", 0.95))
+    return table
+
 
 ENGAGEMENT = Outcome("eng", "Engagement", True, 0, 6)
 

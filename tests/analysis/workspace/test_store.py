@@ -13,7 +13,9 @@ from sqlalchemy import func, select, text
 from analysis.intake.mapping.serialise import mapping_to_json
 from analysis.intake.pipeline import load_sample_program
 from analysis.model.schema import PARTICIPANT_ID, WAVE
-from analysis.stats.summary import SummaryOptions, summarize_program
+from analysis.present.readings import with_readings
+from analysis.stats.summary import SummaryOptions
+from analysis.stats.summary import summarize_program as _summarize_program
 from analysis.workspace import (
     AccessDenied,
     Actor,
@@ -25,6 +27,12 @@ from analysis.workspace import (
 )
 from analysis.workspace.models import Response, RosterEntry
 from tests.databases import LEAD, OPERATOR, sample_roster, sample_wave
+
+
+def summarize_program(program, options=None):
+    """The summary as the app and the CLI build it: statistics, then their readings."""
+    return with_readings(_summarize_program(program, options))
+
 
 EXECUTIVE = Actor("exec@hospital.example")
 ANALYST = Actor("analyst@hospital.example")

@@ -13,12 +13,19 @@ import pytest
 from analysis.present.exports.html import html_report
 from analysis.present.exports.pdf import brief_pdf
 from analysis.present.exports.pptx import deck_pptx
+from analysis.present.readings import with_readings
 from analysis.present.report import executive_brief, report_sections
-from analysis.stats.summary import SummaryOptions, summarize_program
+from analysis.stats.summary import SummaryOptions
+from analysis.stats.summary import summarize_program as _summarize_program
 
 needs_browser = pytest.mark.skipif(
     shutil.which("chromium") is None and shutil.which("google-chrome") is None,
     reason="charts are drawn as images through a Chromium-family browser")
+
+
+def summarize_program(program, options=None, **kwargs):
+    """The summary as the app and the CLI build it: statistics, then their readings."""
+    return with_readings(_summarize_program(program, options, **kwargs))
 
 
 @pytest.fixture(scope="session")

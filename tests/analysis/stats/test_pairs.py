@@ -1,7 +1,7 @@
 """The speed-ups in the statistics' shared helpers change no number.
 
 ``reuse_matched_pairs`` memoises matched pairs for one summary; ``wave_text`` and
-``_wave_is`` replace ``astype(str)`` on the wave column; ``_level_labels`` labels
+``wave_is`` replace ``astype(str)`` on the wave column; ``_level_labels`` labels
 subgroup levels without a Python call per row. Each is checked against the plain
 definition it replaces.
 """
@@ -14,9 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.stats import prepost
-from analysis.stats.prepost import matched_pairs, reuse_matched_pairs, wave_text
+from analysis.model.errors import UserFacingError
+from analysis.stats import pairs as pairs_module
+from analysis.stats.pairs import matched_pairs, reuse_matched_pairs
 from analysis.stats.subgroups import NOT_RECORDED, _level_labels
+from analysis.stats.waves import wave_is, wave_text
 
 
 def _responses(seed: int = 1, n: int = 40) -> pd.DataFrame:
@@ -51,7 +53,7 @@ def test_reuse_ends_with_its_block_so_later_changes_to_the_table_are_seen():
     responses = _responses()
     with reuse_matched_pairs():
         matched_pairs(responses, "mbi_ee", "baseline", "12m")
-    assert prepost._PAIRS_CACHE.get() is None
+    assert pairs_module._PAIRS_CACHE.get() is None
     responses.loc[responses["wave"] == "12m", "mbi_ee"] = 0.0
     after = matched_pairs(responses, "mbi_ee", "baseline", "12m")
     assert (after["post"] == 0.0).all()
@@ -60,15 +62,15 @@ def test_reuse_ends_with_its_block_so_later_changes_to_the_table_are_seen():
 def test_has_comparison_group_is_remembered_only_within_the_block():
     responses = _responses()
     with reuse_matched_pairs():
-        assert prepost.has_comparison_group(responses)
-        assert prepost.has_comparison_group(responses)
+        assert pairs_module.has_comparison_group(responses)
+        assert pairs_module.has_comparison_group(responses)
     responses["group"] = "coached"
-    assert not prepost.has_comparison_group(responses)
+    assert not pairs_module.has_comparison_group(responses)
 
 
 def test_duplicate_scores_still_raise_inside_the_block():
     responses = pd.concat([_responses(), _responses().head(1)], ignore_index=True)
-    with reuse_matched_pairs(), pytest.raises(prepost.UserFacingError, match="more than one"):
+    with reuse_matched_pairs(), pytest.raises(UserFacingError, match="more than one"):
         matched_pairs(responses, "mbi_ee", "baseline", "12m")
 
 
@@ -90,7 +92,7 @@ def test_wave_helpers_match_astype_str(values, categorical, wave):
         series = pd.Series(values, dtype=object)
     expected = series.astype(str)
     assert list(wave_text(series)) == list(expected.to_numpy())
-    assert prepost._wave_is(series, wave).tolist() == (expected == str(wave)).tolist()
+    assert wave_is(series, wave).tolist() == (expected == str(wave)).tolist()
 
 
 @pytest.mark.parametrize("column", [

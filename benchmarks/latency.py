@@ -1,0 +1,136 @@
+"""Page latency in the app itself (AppTest): the first Overview after an upload, and a
+sidebar change on every page, on a synthetic upload and on the bundled sample.
+
+``python -m benchmarks.latency RESPONSES ROSTER`` prints one JSON line. Every time is
+also divided by a bare ``pandas.read_csv(engine="pyarrow")`` of RESPONSES measured in
+this same process, so the figures compare across machines and loads.
+
+* *upload + first Overview*: the upload enters the way the Data page puts it in
+  (``UploadedFile`` objects in session state) and the Overview runs once, cold: reading,
+  checking, pseudonymising, scoring and the Overview's own numbers. The ROI card fills
+  in afterwards from a background job; the time until it has is reported beside.
+* *sidebar change*: with the page warm, a filter (site) is changed to a value not seen
+  before and the page runs again; median over the values, per page. The time until the
+  page's background resampling has finished is reported beside.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+PAGES = ("overview", "outcomes", "groups", "retention", "roi")
+FILTER = "site"
+CHANGES = 3
+
+
+def bare_read(path: Path, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        pd.read_csv(path, engine="pyarrow")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _jobs_done(app, timeout: float = 600) -> None:
+    from dashboard.resampling import JOBS
+
+    try:
+        jobs = app.session_state[JOBS]
+    except KeyError:
+        return
+    for job in list(jobs.values()):
+        if not job.future.cancelled():
+            job.future.result(timeout=timeout)
+
+
+def _run(app) -> float:
+    start = time.perf_counter()
+    app.run()
+    seconds = time.perf_counter() - start
+    if app.exception:
+        raise RuntimeError("; ".join(str(e.value) for e in app.exception)[:300])
+    return seconds
+
+
+def _settle(app) -> None:
+    for _ in range(4):
+        _jobs_done(app)
+        _run(app)
+
+
+def sidebar_changes(app, values: list[str]) -> dict[str, dict[str, float]]:
+    """Per page: the median time of a filter change, and until its resampling is done."""
+    out = {}
+    for page in PAGES:
+        app.switch_page(f"pages/{page}.py")
+        app.session_state["filter_" + FILTER] = ()
+        _run(app)
+        _settle(app)
+        numbers, filled = [], []
+        for value in values[:CHANGES]:
+            app.session_state["filter_" + FILTER] = (value,)
+            start = time.perf_counter()
+            numbers.append(_run(app))
+            _jobs_done(app)
+            filled.append(time.perf_counter() - start)
+            _settle(app)
+        app.session_state["filter_" + FILTER] = ()
+        _run(app)
+        out[page] = {"numbers_s": statistics.median(numbers),
+                     "resampled_s": statistics.median(filled), "changes": len(numbers)}
+    return out
+
+
+def measure(responses: Path, roster: Path) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    from analysis.intake.ingest.upload import UploadedFile
+    from dashboard import state
+
+    bare = bare_read(responses)
+    sites = sorted(pd.read_csv(responses, usecols=[FILTER])[FILTER].dropna().unique())
+
+    app = AppTest.from_file(str(APP), default_timeout=3600)
+    app.session_state[state.UPLOADS] = (UploadedFile(responses.name, responses.read_bytes()),)
+    app.session_state[state.ROSTER] = UploadedFile(roster.name, roster.read_bytes())
+    start = time.perf_counter()
+    first = _run(app)
+    _jobs_done(app)
+    first_filled = time.perf_counter() - start
+    if any("Sample data" in str(c.value) for c in app.sidebar.caption):
+        raise RuntimeError("the app showed the sample data, not the upload")
+    _settle(app)
+    upload = sidebar_changes(app, [str(s) for s in sites])
+
+    sample_app = AppTest.from_file(str(APP), default_timeout=3600)
+    _run(sample_app)
+    _settle(sample_app)
+    sample_sites = sorted(state.sample_prepared().program.responses[FILTER].dropna()
+                          .astype(str).unique())
+    sample = sidebar_changes(sample_app, sample_sites)
+    return {
+        "bare_read_s": bare,
+        "upload_first_overview_s": first,
+        "upload_first_overview_resampled_s": first_filled,
+        "sidebar_upload": upload,
+        "sidebar_sample": sample,
+    }
+
+
+def main(argv: list[str]) -> int:
+    responses, roster = Path(argv[0]), Path(argv[1])
+    print(json.dumps(measure(responses, roster)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,275 @@
+"""Several users at once: the real app under ``streamlit run``, driven by concurrent
+browser sessions (Playwright contexts in the system's headless Chromium).
+
+    python -m benchmarks.load_test                      # 10 sessions for 120 s
+    python -m benchmarks.load_test --sessions 4 --seconds 60 --rows 10000
+
+The app is started on a free loopback port with a key of its own (the deployment's
+secret is never read). Each session, until the time is up: opens the app, uploads the
+synthetic survey and roster on **Data**, then loops over Overview → a new site filter
+→ Outcomes → Groups & cohorts → Downloads (the Excel workbook downloaded). A *page
+time* is from the click to the page's title shown with the script finished (numbers on
+screen; resampling may still fill in after). Any exception shown by the app, a
+timeout or a failed download is an error. p50/p95 per action and overall, and the
+errors, are printed as one JSON line (``--json`` writes them to a file as well), with
+the bare pyarrow read of the uploaded file as the yardstick and the load average.
+This is a benchmark, not a test: it is not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+HEADINGS = {
+    "Overview": "Coaching program: the results at a glance",
+    "Outcomes": "Outcomes: how much did scores change?",
+    "Groups & cohorts": "Groups & cohorts",
+    "Data": "Your data",
+    "Downloads": "Downloads",
+}
+TIMEOUT_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_app(port: int, secret_dir: Path) -> subprocess.Popen:
+    env = {**os.environ, "COACHING_EVAL_SECRET": "load-test-key-not-a-secret-0123456789",
+           "COACHING_EVAL_SECRET_FILE": str(secret_dir / "key"), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(  # noqa: S603 - our interpreter, our app
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(  # noqa: S310 - loopback
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
+async def wait_for_app(page, heading: str) -> None:
+    """The page's title is shown, the script has finished, and no exception is shown."""
+    await page.get_by_role("heading", name=heading).first.wait_for(timeout=TIMEOUT_MS)
+    await page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+              && !document.querySelector('[data-testid="stSpinner"]')""",
+        timeout=TIMEOUT_MS)
+    if await page.locator('[data-testid="stException"]').count():
+        raise RuntimeError("the app showed an exception")
+
+
+class Session:
+    """One simulated user: its timings and errors."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.times: dict[str, list[float]] = {}
+        self.errors: list[str] = []
+
+    async def timed(self, action: str, work) -> None:
+        start = time.perf_counter()
+        try:
+            await work()
+        except Exception as error:  # noqa: BLE001 - every failure is counted, not raised
+            self.errors.append(f"{action}: {type(error).__name__}: {str(error)[:160]}")
+            raise
+        self.times.setdefault(action, []).append(time.perf_counter() - start)
+
+
+async def go(page, link: str) -> None:
+    await page.get_by_role("link", name=link, exact=True).first.click()
+    await wait_for_app(page, HEADINGS[link])
+
+
+async def choose_site(page, site: str) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Site")
+    await box.locator("input").first.click()
+    await page.get_by_role("option", name=site, exact=True).first.click()
+    await page.keyboard.press("Escape")
+
+
+async def clear_site(page) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Site")
+    clear = box.get_by_role("button", name="Clear all")
+    if await clear.count():
+        await clear.first.click()
+
+
+async def one_user(browser, url: str, number: int, files: tuple[Path, Path],
+                   sites: list[str], deadline: float, downloads: Path) -> Session:
+    session = Session(number)
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000},
+                                        accept_downloads=True)
+    page = await context.new_page()
+    try:
+        async def open_app():
+            await page.goto(url)
+            await wait_for_app(page, HEADINGS["Overview"])
+
+        async def upload():
+            await go(page, "Data")
+            inputs = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+            await inputs.nth(0).set_input_files(str(files[0]))
+            await inputs.nth(1).set_input_files(str(files[1]))
+            await page.get_by_text("Ready.").first.wait_for(timeout=TIMEOUT_MS)
+            await wait_for_app(page, HEADINGS["Data"])
+
+        await session.timed("open", open_app)
+        await session.timed("upload", upload)
+        turn = number
+        while time.monotonic() < deadline:
+            site = sites[turn % len(sites)]
+            turn += 1
+            try:
+                await session.timed("overview", lambda: go(page, "Overview"))
+
+                async def change_filter(site=site):
+                    await clear_site(page)
+                    await choose_site(page, site)
+                    await wait_for_app(page, HEADINGS["Overview"])
+
+                await session.timed("sidebar change", change_filter)
+                await session.timed("outcomes", lambda: go(page, "Outcomes"))
+                await session.timed("groups", lambda: go(page, "Groups & cohorts"))
+                await session.timed("downloads", lambda: go(page, "Downloads"))
+
+                async def download(turn=turn):
+                    async with page.expect_download(timeout=TIMEOUT_MS) as info:
+                        await page.get_by_role("button", name="Excel workbook").first.click()
+                    saved = downloads / f"s{number}_{turn}.xlsx"
+                    await (await info.value).save_as(saved)
+                    if saved.stat().st_size < 1000:
+                        raise RuntimeError("the workbook is empty")
+
+                await session.timed("download", download)
+            except Exception:  # noqa: BLE001 - recorded in session.errors; go on
+                await page.goto(url)
+    except Exception:  # noqa: BLE001 - recorded; the session ends
+        pass
+    finally:
+        await context.close()
+    return session
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+
+
+async def run(sessions: int, seconds: float, files: tuple[Path, Path], sites: list[str],
+              url: str) -> list[Session]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                   headless=True, args=CHROMIUM_ARGS)
+        deadline = time.monotonic() + seconds
+        with tempfile.TemporaryDirectory() as scratch:
+            done = await asyncio.gather(*(
+                one_user(browser, url, n, files, sites, deadline, Path(scratch))
+                for n in range(sessions)))
+        await browser.close()
+    return list(done)
+
+
+def summarise(done: list[Session], bare_read_s: float, seconds: float) -> dict:
+    actions: dict[str, list[float]] = {}
+    for session in done:
+        for action, times in session.times.items():
+            actions.setdefault(action, []).extend(times)
+    pages = [t for action, times in actions.items() if action not in ("open", "upload")
+             for t in times]
+    errors = [f"session {s.number}: {e}" for s in done for e in s.errors]
+    return {
+        "sessions": len(done),
+        "seconds": seconds,
+        "bare_read_s": bare_read_s,
+        "load_average": list(os.getloadavg()),
+        "pages": len(pages),
+        "p50_s": _percentile(pages, 0.50),
+        "p95_s": _percentile(pages, 0.95),
+        "by_action": {a: {"n": len(t), "p50_s": _percentile(t, 0.5),
+                          "p95_s": _percentile(t, 0.95)} for a, t in actions.items()},
+        "errors": len(errors),
+        "error_samples": errors[:10],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load_test",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=120.0,
+                        help="how long the sessions keep looping (bounded)")
+    parser.add_argument("--rows", type=int, default=10_000, help="rows of the uploaded survey")
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--data-dir", type=Path, default=Path(__file__).parent / "_data")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is missing: install Chromium first", file=sys.stderr)
+        return 2
+
+    import pandas as pd
+
+    from benchmarks.synthetic import write_program
+
+    data = write_program(args.data_dir, args.rows, args.seed)
+    start = time.perf_counter()
+    sites = sorted(pd.read_csv(data.responses, engine="pyarrow")["site"].dropna().unique())
+    bare = time.perf_counter() - start
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as secret_dir:
+        app = start_app(port, Path(secret_dir))
+        try:
+            done = asyncio.run(run(args.sessions, args.seconds,
+                                   (data.responses, data.roster), [str(s) for s in sites],
+                                   f"http://127.0.0.1:{port}"))
+        finally:
+            app.terminate()
+            try:
+                app.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                app.kill()
+    result = {"rows": args.rows, **summarise(done, bare, args.seconds)}
+    text = json.dumps(result)
+    if args.json:
+        args.json.write_text(text, "utf-8")
+    print(text)
+    return 0 if result["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
