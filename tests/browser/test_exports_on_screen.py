@@ -88,14 +88,23 @@ def _scale_items_in_one_step(page, scale_label: str, columns: list[str]) -> None
 
 
 def _assign_group(page, value: str, counts_as: str) -> None:
-    group = page.locator('[data-testid="stRadio"]').filter(has_text=value).first
-    group.get_by_text(counts_as, exact=True).click()
     wait_for_app(page, NAVIGATION["data"][1])
+    group = page.locator('[data-testid="stRadio"]').filter(has_text=value).first
+    for _ in range(3):  # a click during a rerun can be lost; the choice must stick
+        group.get_by_text(counts_as, exact=True).click()
+        wait_for_app(page, NAVIGATION["data"][1])
+        if group.get_by_role("radio", name=counts_as, exact=True).is_checked():
+            return
+    raise AssertionError(f"could not choose {counts_as!r} for {value!r}")
 
 
 def _apply_until_ready(page) -> None:
     page.get_by_role("button", name="Apply this mapping").click()
-    page.get_by_text("Ready.").first.wait_for(timeout=TIMEOUT_MS)
+    try:
+        page.get_by_text("Ready.").first.wait_for(timeout=TIMEOUT_MS)
+    except Exception:
+        screenshot(page, "export_not_ready")  # for the person reading the failure
+        raise
     wait_for_app(page, NAVIGATION["data"][1])
 
 
