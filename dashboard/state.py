@@ -54,7 +54,7 @@ from analysis.stats.summary import (
     SummaryOptions,
     summarize_program,
 )
-from dashboard import resampling
+from dashboard import resampling, session
 
 T = TypeVar("T")
 UPLOADS = "uploads"  # tuple[UploadedFile, ...]
@@ -256,7 +256,11 @@ def uploaded_data() -> ActiveData | None:
 
 
 def active_data() -> ActiveData:
-    """The user's data once it is ready for analysis, else the bundled sample."""
+    """The open saved program; else (scratch mode) the user's data once it is ready for
+    analysis, else the bundled sample."""
+    saved = session.open_program_data()
+    if saved is not None:
+        return ActiveData(saved[0], is_sample=False, source_key=saved[1])
     try:
         uploaded = uploaded_data()
     except UserFacingError:  # e.g. a mapping that no longer fits: the Data page says so
@@ -267,8 +271,11 @@ def active_data() -> ActiveData:
 
 
 def min_cell() -> int:
-    """The minimum cell size in force: the deployment floor or the user's larger value."""
-    return max(int(st.session_state.get(MIN_CELL, min_cell_floor())), min_cell_floor())
+    """The minimum cell size in force: the deployment floor, the open program's k, or the
+    user's larger value."""
+    program_k = st.session_state.get(session.PROGRAM_K) or 0
+    return max(int(st.session_state.get(MIN_CELL, min_cell_floor())), min_cell_floor(),
+               int(program_k))
 
 
 def chosen_outcome_key() -> str | None:

@@ -14,7 +14,8 @@ from analysis.present.overview import outcome_of
 from analysis.present.tables import people_table as formatted_people_table
 from analysis.stats.release import pair_kind
 from analysis.stats.summary import ProgramSummary
-from dashboard import state
+from analysis.workspace import Permission, WorkspaceError
+from dashboard import session, state
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
 
@@ -137,8 +138,18 @@ def chosen_outcome(summary: ProgramSummary) -> Outcome:
 
 
 def page_start(title: str) -> state.ActiveData:
-    """Title, the sample-data banner and any upload problem; returns the active data."""
-    data = state.active_data()
+    """Title, the sample-data banner and any upload problem; returns the active data.
+
+    In a saved program the page stops here with a message when the person may not see
+    its results or it has no rows to show."""
+    session.require(Permission.VIEW_RESULTS)  # the role check, on the server
+    try:
+        data = state.active_data()
+    except WorkspaceError as problem:
+        st.title(title)
+        st.info(problem.message + (f" {problem.fix}" if problem.fix else ""),
+                icon=":material/inbox:")
+        st.stop()
     st.title(title)
     data_banner(data)
     problem_banner(data)

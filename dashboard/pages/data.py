@@ -37,7 +37,10 @@ from analysis.intake.mapping.model import ScaleMapping, custom_scale_from_defini
 from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
 from analysis.model.errors import UserFacingError
 from analysis.model.findings import findings_table
-from dashboard import state
+from analysis.workspace import Permission
+from dashboard import session, state
+
+session.require(Permission.MANAGE_DATA)  # the role check, on the server, before anything
 
 SURVEY_TYPES = ["csv", "tsv", "txt", "xlsx"]
 SEVERITY_WORDS = {"blocking": "⛔ blocking", "warning": "⚠️ warning", "info": "ℹ️ info"}

@@ -26,7 +26,10 @@ from analysis.present.tables import (
 from analysis.roi.results import RoiResults
 from analysis.roi.scenario import dump_scenario
 from analysis.stats.summary import ProgramSummary
-from dashboard import state, widgets
+from analysis.workspace import Permission
+from dashboard import session, state, widgets
+
+session.require(Permission.DOWNLOAD)  # the role check, on the server, before anything
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -109,6 +112,7 @@ try:
             _brief(outcome_key, summary, roi, estimation, references, source))),
         file_name="coaching_evaluation_brief.pdf", mime="application/pdf",
         icon=":material/picture_as_pdf:", key="download_pdf",
+        on_click=session.record_download, args=("PDF brief",),
         help="The question, the answer, the ROI with its uncertainty, the caveats and the "
              "methods in one paragraph. Written when you click (a few seconds).")
     middle.download_button(
@@ -116,7 +120,9 @@ try:
         state.made_on_click("deck", file_key, lambda: deck_pptx(
             _brief(outcome_key, summary, roi, estimation, references, source))),
         file_name="coaching_evaluation.pptx", mime=PPTX, icon=":material/slideshow:",
-        key="download_pptx", help="Title, overview, outcome, retention, ROI and caveats; the "
+        key="download_pptx",
+        on_click=session.record_download, args=("PowerPoint deck",),
+        help="Title, overview, outcome, retention, ROI and caveats; the "
                                   "charts are pictures you can paste into a board deck. "
                                   "Written when you click.")
     right.download_button(
@@ -125,6 +131,7 @@ try:
             summary, outcome_key, roi, estimation, references, source)),
         file_name="coaching_evaluation_report.html", mime="text/html",
         icon=":material/description:", key="download_report",
+        on_click=session.record_download, args=("HTML report",),
         help="Findings with their caveats, every chart and the ROI with its assumptions. "
              "Written when you click.")
     if st.toggle("Prepare one brief per site and department (takes a minute)",
@@ -133,6 +140,7 @@ try:
             "Per-unit briefs (ZIP)", _pack(key, outcome_key, data, references, source),
             file_name="coaching_evaluation_units.zip", mime="application/zip",
             icon=":material/folder_zip:", key="download_pack",
+        on_click=session.record_download, args=("per-unit briefs",),
             help=f"One PDF brief per site and department with at least {k} participants.")
 except ExportError as error:
     st.error(f"The executive files cannot be made on this server: {error}")
@@ -143,6 +151,7 @@ st.download_button(
     _workbook(key, outcome_key, summary, roi, source, references, report),
     file_name="coaching_evaluation.xlsx", mime=XLSX, icon=":material/table_view:",
     key="download_workbook",
+        on_click=session.record_download, args=("Excel workbook",),
     help="A Summary sheet, one formatted sheet per table and a Methods sheet with every "
          "assumption and source.")
 clear()
@@ -155,6 +164,7 @@ for index, (name, table) in enumerate(tables.items()):
         st.download_button(
             f"{name}.csv ({rows:,} row{'s' if rows != 1 else ''})", table_to_csv(table, k),
             file_name=f"{name}.csv", mime="text/csv", key=f"download_{name}",
+            on_click=session.record_download, args=(f"{name}.csv",),
             help=TABLE_DESCRIPTIONS.get(name), icon=":material/download:",
         )
 
@@ -164,13 +174,15 @@ with left:
     mapping = data.prepared.mapping
     st.download_button("Column mapping (JSON)", mapping_to_json(mapping),
                        file_name="column_mapping.json", mime="application/json",
-                       key="download_mapping", icon=":material/download:",
+                       key="download_mapping",
+        on_click=session.record_download, args=("column mapping",), icon=":material/download:",
                        help="Load it on the Data page next time: the same export then needs "
                             "no clicks.")
 with right:
     if roi is not None:
         st.download_button("ROI scenario (JSON)", scenario_text, file_name="roi_scenario.json",
                            mime="application/json", key="download_scenario",
+        on_click=session.record_download, args=("ROI scenario",),
                            icon=":material/download:",
                            help="Load it on the ROI page to reuse these assumptions.")
     else:

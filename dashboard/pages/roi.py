@@ -21,7 +21,8 @@ from analysis.roi.scenario import (
     scenario_from_table,
     scenario_with_choices,
 )
-from dashboard import resampling, state, widgets
+from analysis.workspace import Permission
+from dashboard import resampling, session, state, widgets
 
 COST_MODEL_WORDS = {"one_to_one": "One-to-one sessions", "group": "Group sessions",
                     "contract": "Contract total"}
@@ -174,10 +175,11 @@ st.markdown("**Caveats**")
 for caveat in headline.caveats:
     st.caption(f":material/info: {caveat}")
 
-save_json, save_toml, _ = st.columns([1, 1, 3])
-save_json.download_button("Save scenario (JSON)", dump_scenario(scenario, "json"),
-                          file_name="roi_scenario.json", mime="application/json",
-                          icon=":material/download:")
-save_toml.download_button("Save scenario (TOML)", dump_scenario(scenario, "toml"),
-                          file_name="roi_scenario.toml", mime="application/toml",
-                          icon=":material/download:")
+if session.may(Permission.DOWNLOAD):  # executives see the ROI, analysts take files
+    save_json, save_toml, _ = st.columns([1, 1, 3])
+    save_json.download_button("Save scenario (JSON)", dump_scenario(scenario, "json"),
+                              file_name="roi_scenario.json", mime="application/json",
+                              icon=":material/download:")
+    save_toml.download_button("Save scenario (TOML)", dump_scenario(scenario, "toml"),
+                              file_name="roi_scenario.toml", mime="application/toml",
+                              icon=":material/download:")

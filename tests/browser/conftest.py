@@ -59,6 +59,8 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     env = dict(os.environ)
     env["COACHING_EVAL_SECRET"] = "browser-test-secret"
     env["COACHING_EVAL_SECRET_FILE"] = str(tmp_path_factory.mktemp("secret") / "key")
+    env["COACHING_EVAL_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    env.pop("COACHING_EVAL_DATABASE_URL", None)
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "dashboard/app.py",

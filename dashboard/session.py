@@ -1,0 +1,283 @@
+"""Who is using the app, in which program, with which role: the server-side gate.
+
+Two modes:
+
+* **Sign-in** (an ``[auth]`` section in ``.streamlit/secrets.toml``): ``st.login`` with the
+  hospital's OpenID Connect provider; each person's role comes from the program's
+  members (lead, analyst, executive), and every page and download is checked against it
+  here, on the server, before it runs.
+* **Local** (no identity provider): one person on this computer with every role. The
+  app only answers requests from this computer, unless
+  ``COACHING_EVAL_ALLOW_REMOTE_WITHOUT_SIGNIN=1`` (then a warning shows on every page).
+
+The chosen program lives in ``st.session_state``; its data come from the workspace
+through ``load_program`` (cached by program, revision and published upload).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import streamlit as st
+
+from analysis.intake.mapping.model import ColumnMapping
+from analysis.intake.mapping.serialise import mapping_from_json
+from analysis.intake.pipeline import PreparedProgram
+from analysis.model.schema import PARTICIPANT_ID
+from analysis.workspace import (
+    AccessDenied,
+    Actor,
+    Permission,
+    ProgramInfo,
+    Role,
+    StoredProgram,
+    Workspace,
+    WorkspaceError,
+)
+from analysis.workspace.access import permissions
+from analysis.workspace.settings import allow_remote_without_signin, database_url
+
+PROGRAM = "workspace_program_id"  # int | None: the open program; None is scratch mode
+PROGRAM_K = "workspace_program_k"  # int | None: the open program's minimum group size
+VIEWED = "workspace_pages_viewed"  # set of (program id, page) already in the audit trail
+LOCAL_USER = "local user"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The person behind this browser session, and how they got in."""
+
+    actor: Actor
+    signed_in: bool  # False: local mode
+
+
+def auth_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section for ``st.login``."""
+    try:
+        return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - an unreadable secrets file means: not configured
+        return False
+
+
+def _is_loopback(address: str | None) -> bool:
+    if not address:
+        return False
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def local_mode_refusal() -> str | None:
+    """Why local mode must not serve this request (None when it may)."""
+    if allow_remote_without_signin():
+        return None
+    client = st.context.ip_address  # None only outside a real server (AppTest)
+    if isinstance(client, str) and not _is_loopback(client):
+        return (f"This app has no sign-in set up, so it only serves this computer; the "
+                f"request came from {client}.")
+    return None
+
+
+def identity() -> Identity | None:
+    """The signed-in person, the local user, or None when someone must sign in first."""
+    if not auth_configured():
+        return Identity(Actor(LOCAL_USER, every_role=True), signed_in=False)
+    if not st.user.is_logged_in:
+        return None
+    name = st.user.get("email") or st.user.get("preferred_username") or st.user.get("sub")
+    return Identity(Actor(str(name)), signed_in=True)
+
+
+@st.cache_resource(show_spinner="Opening the workspace…")
+def _workspace(url: str) -> Workspace:
+    return Workspace.open(url)  # a failure is not cached: the next page load tries again
+
+
+def workspace() -> Workspace:
+    """The workspace (one engine per server process); raises WorkspaceUnavailable."""
+    return _workspace(database_url())
+
+
+def current_program_id() -> int | None:
+    return st.session_state.get(PROGRAM)
+
+
+def open_program(info: ProgramInfo | None, stored: StoredProgram | None = None) -> None:
+    """Switch to a saved program (None: scratch mode) and bring its saved settings in."""
+    st.session_state[PROGRAM] = info.id if info else None
+    if info is None:
+        return
+    if stored is not None and stored.mapping_json:
+        st.session_state["mapping_json"] = stored.mapping_json
+    if stored is not None and stored.scenario_json:
+        st.session_state["roi_scenario_loaded"] = stored.scenario_json
+        st.session_state.pop("roi_scenario_in_use", None)
+
+
+def program_info(who: Identity) -> ProgramInfo | None:
+    """The open program as this person may see it; None in scratch mode.
+
+    A new session opens the first program the person may see; scratch mode is then a
+    choice in the sidebar (a newcomer without programs starts in it, on the sample)."""
+    if PROGRAM not in st.session_state:
+        visible = workspace().programs(who.actor)
+        open_program(visible[0] if visible else None,
+                     workspace().load(who.actor, visible[0].id) if visible else None)
+    program_id = current_program_id()
+    if program_id is None:
+        return None
+    try:
+        return workspace().program(who.actor, program_id)
+    except AccessDenied:
+        st.session_state[PROGRAM] = None
+        raise
+    except WorkspaceError:
+        st.session_state[PROGRAM] = None  # deleted meanwhile
+        return None
+
+
+def role_permissions(who: Identity, info: ProgramInfo | None) -> frozenset[Permission]:
+    """What this person may do here. Scratch mode (their own upload, nothing saved):
+    everything, for local mode and for program leads; nothing for anyone else."""
+    if who.actor.every_role:
+        return frozenset(Permission)
+    if info is None:
+        return frozenset(Permission) if may_use_scratch(who) else frozenset()
+    return permissions(info.role, who.actor)
+
+
+def may_use_scratch(who: Identity) -> bool:
+    """Scratch mode shows the Data page: local mode, or someone who leads a program."""
+    if who.actor.every_role:
+        return True
+    return any(p.role is Role.LEAD for p in workspace().programs(who.actor))
+
+
+@st.cache_data(max_entries=8, show_spinner="Loading the saved program…")
+def _saved_data(database: str, program_id: int, revision: int, published_upload: int | None,
+                drafts: bool, _actor: Actor) -> PreparedProgram | None:
+    """The saved rows as the analysis pages use them (the caller has checked access)."""
+    stored = workspace().load(_actor, program_id)
+    if stored.data is None:
+        return None
+    mapping = (mapping_from_json(stored.mapping_json) if stored.mapping_json
+               else ColumnMapping(participant_id=PARTICIPANT_ID))
+    return PreparedProgram(program=stored.data, findings=(), identifiers=(), mapping=mapping,
+                           source_formats=("saved program",), reliability=None)
+
+
+def saved_data(who: Identity, info: ProgramInfo) -> tuple[PreparedProgram | None, str]:
+    """The open program's data as this person may see it (every wave for its lead, the
+    published ones for others), and the key that names it in the caches."""
+    drafts = Permission.VIEW_DRAFT in permissions(info.role, who.actor)
+    through = "all" if drafts else info.published_revision_upload
+    key = f"program:{info.id}:r{info.revision}:u{through}"
+    return _saved_data(database_url(), info.id, info.revision, info.published_revision_upload,
+                       drafts, who.actor), key
+
+
+def record_view(who: Identity, info: ProgramInfo, page: str) -> None:
+    """Put the first view of each page of a program in this session in the audit trail."""
+    seen = st.session_state.setdefault(VIEWED, set())
+    if (info.id, page) in seen:
+        return
+    workspace().record(who.actor, info.id, "page view", page)
+    seen.add((info.id, page))
+
+
+def record_download(name: str) -> None:
+    """``on_click`` of a download button: the download goes into the audit trail."""
+    who = identity()
+    program_id = current_program_id()
+    if who is None or program_id is None:
+        return
+    workspace().record(who.actor, program_id, "download", name)
+
+
+def open_program_data() -> tuple[PreparedProgram, str] | None:
+    """The open program's data and cache key, or None in scratch mode.
+
+    Raises AccessDenied when the person's role does not allow its results, and
+    WorkspaceError when it holds no rows (none saved yet, or deleted under retention).
+    """
+    if current_program_id() is None:
+        return None
+    who = identity()
+    if who is None:
+        return None
+    info = program_info(who)
+    if info is None:
+        return None
+    prepared, key = saved_data(who, info)
+    if prepared is None:
+        raise WorkspaceError(
+            f"No survey wave is saved in “{info.name}” yet." if not info.rows_dropped_at else
+            f"The participant-level rows of “{info.name}” were deleted under its retention "
+            "setting; its published tables remain.",
+            "Its lead uploads a wave on Data and saves it on Program settings."
+            if not info.rows_dropped_at else
+            "Analysts download them with: python -m analysis workspace export")
+    return prepared, key
+
+
+def gate() -> Identity:
+    """Who is here, or stop: a sign-in button when nobody is signed in, a refusal when
+    local mode is asked for by another computer. Every page passes through it, also
+    when Streamlit runs a page file directly (a first request straight to a page's
+    address, before the entry script has declared the pages)."""
+    who = identity()
+    if who is None:
+        st.title("Coaching program evaluation")
+        st.write("Sign in with your hospital account to open your programs.")
+        if st.button("Sign in", type="primary", icon=":material/login:"):
+            st.login()
+        st.stop()
+    assert who is not None
+    if not who.signed_in:
+        refusal = local_mode_refusal()
+        if refusal:
+            st.error(refusal, icon=":material/block:")
+            st.caption("Set up sign-in (README: “Deploy for a hospital”), or open the app on "
+                       "the computer that runs it.")
+            st.stop()
+    return who
+
+
+def require(permission: Permission | None) -> tuple[Identity, ProgramInfo | None]:
+    """A page's own server-side check: stop with a message unless the person's role in
+    the open program allows ``permission`` (None: anyone who got in)."""
+    who = gate()
+    program_id = current_program_id()
+    if program_id is None:
+        if permission is None or permission in role_permissions(who, None):
+            return who, None
+        st.error("Open a saved program first (sidebar, Program).", icon=":material/lock:")
+        st.stop()
+    try:
+        info = workspace().program(who.actor, program_id, permission or Permission.VIEW_RESULTS)
+    except AccessDenied as refused:
+        st.error(refused.message, icon=":material/lock:")
+        st.caption(refused.fix or "")
+        st.stop()
+    return who, info
+
+
+def show_error(error: WorkspaceError) -> None:
+    st.error(error.message + (f" {error.fix}" if error.fix else ""), icon=":material/error:")
+
+
+def may(permission: Permission) -> bool:
+    """Whether the person may do this in the open program (for controls inside a page
+    that some roles see without them, e.g. the ROI page's scenario files)."""
+    who = identity()
+    if who is None:
+        return False
+    try:
+        info = program_info(who)
+    except AccessDenied:
+        return False
+    return permission in role_permissions(who, info)

@@ -1,0 +1,200 @@
+"""Hospital sign-in: the real ``st.login`` flow against a local OpenID Connect provider.
+
+``oidc-provider-mock`` runs on a loopback port; the app runs under ``streamlit run``
+with an ``[auth]`` section pointing at it and a workspace holding one published
+program. A lead, an executive and an analyst each sign in through the provider's page
+in Chromium; what each may open and download is checked, and an executive's direct
+request for the Data or Downloads page is refused by the server.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from analysis.intake.mapping.serialise import mapping_to_json
+from analysis.stats.summary import SummaryOptions, summarize_program
+from analysis.workspace import Actor, Role, Workspace, upgrade
+from analysis.workspace.db import make_engine
+from tests.browser.conftest import _free_port, _wait_until_healthy, screenshot
+from tests.conftest import REPO_ROOT
+from tests.databases import sample_roster, sample_wave
+
+pytestmark = pytest.mark.browser
+
+SECRET = "browser-sign-in-test-secret-0123456789"
+LEAD = "lead@hospital.example"
+EXECUTIVE = "exec@hospital.example"
+ANALYST = "analyst@hospital.example"
+PROGRAM = "Physician coaching 2026"
+TIMEOUT_MS = 90_000
+
+
+@pytest.fixture(scope="module")
+def identity_provider() -> Iterator[str]:
+    """A local OpenID Connect provider; whoever types an e-mail address is that person."""
+    from oidc_provider_mock import run_server_in_thread  # noqa: PLC0415 - test-only package
+
+    with run_server_in_thread(port=_free_port()) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="module")
+def hospital(identity_provider, tmp_path_factory) -> Iterator[tuple[str, Workspace]]:
+    """The app with sign-in, on a workspace with one published program of two waves."""
+    folder = tmp_path_factory.mktemp("hospital")
+    database = f"sqlite:///{folder / 'workspace.sqlite3'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COACHING_EVAL_SECRET", SECRET)
+        upgrade(make_engine(database))
+        workspace = Workspace.open(database)
+        lead = Actor(LEAD)
+        program = workspace.create_program(lead, PROGRAM, "Coaching for residents")
+        for wave in ("baseline", "6m"):
+            prepared = sample_wave(wave, roster=sample_roster())
+            workspace.add_upload(lead, program.id, prepared, f"digest-{wave}",
+                                 mapping_json=mapping_to_json(prepared.mapping))
+        tables = summarize_program(workspace.load(lead, program.id).data,
+                                   SummaryOptions(n_resamples=200)).tables()
+        workspace.publish(lead, program.id, tables)
+        workspace.grant(lead, program.id, EXECUTIVE, Role.EXECUTIVE)
+        workspace.grant(lead, program.id, ANALYST, Role.ANALYST)
+
+    port = _free_port()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+        'cookie_secret = "a-long-random-cookie-secret-for-the-sign-in-tests"\n'
+        'client_id = "coaching-eval"\n'
+        'client_secret = "coaching-eval-secret"\n'
+        f'server_metadata_url = "{identity_provider}/.well-known/openid-configuration"\n',
+        "utf-8")
+    env = dict(os.environ)
+    env.update(COACHING_EVAL_SECRET=SECRET, COACHING_EVAL_DATABASE_URL=database,
+               COACHING_EVAL_SECRET_FILE=str(folder / "key"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
+        cwd=str(REPO_ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    try:
+        _wait_until_healthy(f"http://127.0.0.1:{port}", process)
+        yield url, workspace
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        workspace.engine.dispose()
+
+
+def settled(page) -> None:
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+              && !document.querySelector('[data-testid="stSpinner"]')""", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def sign_in(browser, url: str, email: str):
+    """A fresh browser profile signs in as ``email`` through the provider's own page."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator('input[name="sub"]').wait_for(timeout=TIMEOUT_MS)  # the provider's form
+    page.locator('input[name="sub"]').fill(email)
+    page.get_by_role("button", name="Authorize").click()
+    page.get_by_role("heading", name="Coaching program: the results at a glance").wait_for(
+        timeout=TIMEOUT_MS)
+    settled(page)
+    return context, page
+
+
+def navigation_links(page) -> set[str]:
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    # Each link reads "<icon name>\n<title>": keep the title.
+    return {text.strip().splitlines()[-1] for text in nav.locator("a").all_inner_texts()}
+
+
+def test_without_signing_in_nothing_is_shown(browser, hospital):
+    url, _ = hospital
+    page = browser.new_page()
+    page.goto(f"{url}/overview")
+    try:
+        page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+    finally:
+        screenshot(page, "sign_in_needed")
+    assert page.get_by_text("the results at a glance").count() == 0
+    assert page.get_by_text(PROGRAM).count() == 0
+    page.close()
+
+
+def test_a_lead_sees_every_page_of_the_program(browser, hospital):
+    url, _ = hospital
+    context, page = sign_in(browser, url, LEAD)
+    assert page.get_by_text(f"{LEAD} · lead").first.is_visible()
+    assert {"Overview", "ROI", "Outcomes", "Groups & cohorts", "Retention", "Data",
+            "Downloads", "Programs", "Program settings", "Access", "Audit trail"} <= (
+        navigation_links(page))
+    page.get_by_role("link", name="Audit trail").click()
+    page.get_by_role("heading", name=f"Audit trail of {PROGRAM}").wait_for(timeout=TIMEOUT_MS)
+    settled(page)
+    screenshot(page, "sign_in_lead_audit")
+    context.close()
+
+
+def test_an_executive_sees_results_and_is_refused_data_and_downloads(browser, hospital):
+    url, workspace = hospital
+    context, page = sign_in(browser, url, EXECUTIVE)
+    assert page.get_by_text("baseline to 6m").first.is_visible()
+    links = navigation_links(page)
+    assert {"Overview", "ROI", "Outcomes", "Groups & cohorts", "Retention"} <= links
+    assert not links & {"Data", "Downloads", "Program settings", "Access", "Audit trail"}
+    screenshot(page, "sign_in_executive_overview")
+
+    # Asking the server for the pages by address: they are not served.
+    for address in ("data", "downloads", "audit"):
+        page.goto(f"{url}/{address}")
+        page.get_by_role("heading", name="Coaching program: the results at a glance").wait_for(
+            timeout=TIMEOUT_MS)
+        settled(page)
+        assert page.locator('[data-testid="stFileUploader"]').count() == 0
+        assert page.locator('[data-testid="stDownloadButton"]').count() == 0
+        assert page.get_by_role("heading", name="Downloads").count() == 0
+    screenshot(page, "sign_in_executive_refused_data")
+    trail = workspace.audit_trail(Actor(LEAD), PROGRAM)
+    mine = trail[trail["user"] == EXECUTIVE]
+    assert "page view" in set(mine["action"]) and "download" not in set(mine["action"])
+    context.close()
+
+
+def test_an_analyst_downloads_tables_but_has_no_data_page(browser, hospital):
+    url, workspace = hospital
+    context, page = sign_in(browser, url, ANALYST)
+    links = navigation_links(page)
+    assert "Downloads" in links and "Data" not in links and "Access" not in links
+    page.get_by_role("link", name="Downloads").click()
+    page.get_by_role("heading", name="Downloads").wait_for(timeout=TIMEOUT_MS)
+    settled(page)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name="pre_post.csv").first.click()
+    saved = download.value.path()
+    text = Path(saved).read_text("utf-8-sig")
+    assert text.startswith("outcome,") and "baseline" in text and "6m" in text
+    settled(page)
+    trail = workspace.audit_trail(Actor(LEAD), PROGRAM)
+    downloads = trail[(trail["user"] == ANALYST) & (trail["action"] == "download")]
+    assert "pre_post.csv" in set(downloads["detail"])
+    screenshot(page, "sign_in_analyst_downloads")
+    context.close()
