@@ -19,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from analysis.intake.mapping.model import ColumnMapping
@@ -94,7 +95,9 @@ def identity() -> Identity | None:
 
 @st.cache_resource(show_spinner="Opening the workspace…")
 def _workspace(url: str) -> Workspace:
-    return Workspace.open(url)  # a failure is not cached: the next page load tries again
+    opened = Workspace.open(url)  # a failure is not cached: the next page load tries again
+    opened.apply_retention()  # once per server process; `workspace retention` for cron
+    return opened
 
 
 def workspace() -> Workspace:
@@ -281,3 +284,33 @@ def may(permission: Permission) -> bool:
     except AccessDenied:
         return False
     return permission in role_permissions(who, info)
+
+
+# --- hooks for other parts of the app -------------------------------------------------------
+
+
+def program_actions() -> pd.DataFrame | None:
+    """The open program's action log (``date``, ``label``) for trend charts; None in
+    scratch mode."""
+    who = identity()
+    if who is None or current_program_id() is None:
+        return None
+    return workspace().actions(who.actor, current_program_id())
+
+
+def disclosure_ledger() -> tuple[dict | None, int] | None:
+    """The open program's disclosure-control ledger (JSON) and its version, shared by
+    every session and user of the program; None in scratch mode (the ledger then lives
+    in the session)."""
+    who = identity()
+    if who is None or current_program_id() is None:
+        return None
+    return workspace().disclosure_state(who.actor, current_program_id())
+
+
+def save_disclosure_ledger(ledger: dict, version: int) -> int:
+    """Store the ledger if no other session changed it since ``version`` (else
+    UploadConflict: reload it and check the release again); returns the new version."""
+    who = identity()
+    assert who is not None and current_program_id() is not None
+    return workspace().save_disclosure_state(who.actor, current_program_id(), ledger, version)

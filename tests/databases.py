@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 import pytest
@@ -48,6 +49,13 @@ def postgres_server_url() -> str | None:
 @pytest.fixture()
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test."""
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """Create an empty database on the test server; drop it afterwards."""
     server = postgres_server_url()
     assert server is not None
     name = f"coaching_test_{uuid.uuid4().hex[:12]}"

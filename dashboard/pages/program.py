@@ -25,7 +25,7 @@ published = (f"published {info.published_at:%d %b %Y %H:%M} UTC" if info.publish
 st.caption(f"Minimum group size {info.k} · {info.n_participants} participants · {published}")
 if info.waves:
     st.dataframe(pd.DataFrame([{"Wave": w.wave, "Participants": w.n_participants}
-                               for w in info.waves]), hide_index=False, width="content")
+                               for w in info.waves]), hide_index=True, width="content")
 
 # --- add a wave --------------------------------------------------------------------------
 st.subheader("Add a wave")
