@@ -99,9 +99,8 @@ def _switch_program() -> None:
     picked = st.session_state[PICKER]
     if who is None:
         return
-    workspace = session.workspace()
-    session.open_program(workspace.program(who.actor, picked) if picked is not None else None,
-                         workspace.load(who.actor, picked) if picked is not None else None)
+    session.open_program(
+        who, session.workspace().program(who.actor, picked) if picked is not None else None)
 
 
 def program_picker(who: session.Identity, info: ProgramInfo | None, scratch: bool) -> None:

@@ -32,7 +32,6 @@ from analysis.workspace import (
     Permission,
     ProgramInfo,
     Role,
-    StoredProgram,
     Workspace,
     WorkspaceError,
 )
@@ -95,7 +94,7 @@ def identity() -> Identity | None:
 
 @st.cache_resource(show_spinner="Opening the workspace…")
 def _workspace(url: str) -> Workspace:
-    opened = Workspace.open(url)  # a failure is not cached: the next page load tries again
+    opened = Workspace.connect(url)  # a failure is not cached: the next page load tries again
     opened.apply_retention()  # once per server process; `workspace retention` for cron
     return opened
 
@@ -109,16 +108,18 @@ def current_program_id() -> int | None:
     return st.session_state.get(PROGRAM)
 
 
-def open_program(info: ProgramInfo | None, stored: StoredProgram | None = None) -> None:
-    """Switch to a saved program (None: scratch mode) and bring its saved settings in."""
+def open_program(who: Identity, info: ProgramInfo | None) -> None:
+    """Switch to a saved program (None: scratch mode) and bring its saved column mapping
+    (for the next wave's upload) and ROI scenario (its costs) into the session."""
     st.session_state[PROGRAM] = info.id if info else None
     if info is None:
         return
-    if stored is not None and stored.mapping_json:
-        st.session_state["mapping_json"] = stored.mapping_json
-    if stored is not None and stored.scenario_json:
-        st.session_state["roi_scenario_loaded"] = stored.scenario_json
-        st.session_state.pop("roi_scenario_in_use", None)
+    mapping_json, scenario_json = workspace().saved_settings(who.actor, info.id)
+    if mapping_json:
+        st.session_state["mapping_json"] = mapping_json  # state.MAPPING_JSON
+    if scenario_json:
+        st.session_state["roi_scenario_loaded"] = scenario_json  # state.SCENARIO
+        st.session_state.pop("roi_scenario_in_use", None)  # state.SCENARIO_IN_USE
 
 
 def program_info(who: Identity) -> ProgramInfo | None:
@@ -128,8 +129,7 @@ def program_info(who: Identity) -> ProgramInfo | None:
     choice in the sidebar (a newcomer without programs starts in it, on the sample)."""
     if PROGRAM not in st.session_state:
         visible = workspace().programs(who.actor)
-        open_program(visible[0] if visible else None,
-                     workspace().load(who.actor, visible[0].id) if visible else None)
+        open_program(who, visible[0] if visible else None)
     program_id = current_program_id()
     if program_id is None:
         return None

@@ -89,7 +89,7 @@ def database_url(request, tmp_path) -> str:
 def workspace(database_url) -> Iterator[Workspace]:
     """A migrated workspace on each kind of database."""
     upgrade(make_engine(database_url))
-    opened = Workspace.open(database_url)
+    opened = Workspace.connect(database_url)
     yield opened
     opened.engine.dispose()
 

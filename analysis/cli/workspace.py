@@ -115,7 +115,7 @@ def _actor() -> Actor:
 
 
 def _open(args: argparse.Namespace) -> Workspace:
-    return Workspace.open(args.database)
+    return Workspace.connect(args.database)
 
 
 def _read(path: Path, wave: str | None = None) -> UploadedFile:

@@ -149,7 +149,7 @@ class Workspace:
         self.engine = engine
 
     @classmethod
-    def open(cls, url: str | None = None) -> Workspace:
+    def connect(cls, url: str | None = None) -> Workspace:
         """Connect and check the migration (a new SQLite file gets its tables here)."""
         engine = make_engine(url)
         ensure_current(engine)
@@ -445,6 +445,12 @@ class Workspace:
                 )
             return StoredProgram(info, data, program.mapping_json, program.scenario_json,
                                  through)
+
+    def saved_settings(self, actor: Actor, ref: int | str) -> tuple[str | None, str | None]:
+        """The program's saved column mapping and ROI scenario (JSON), without its rows."""
+        with self._transaction() as session:
+            program, _ = self._authorised(session, actor, ref, Permission.VIEW_RESULTS)
+            return program.mapping_json, program.scenario_json
 
     # --- settings a lead changes --------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.present.exports import table_to_csv
+from analysis.present.exports.csv import table_to_csv
 from analysis.workspace import Permission
 from dashboard import session
 

@@ -158,5 +158,5 @@ with st.form("delete_program"):
             st.error("The name does not match; nothing was deleted.")
         else:
             workspace.delete_program(who.actor, info.id)
-            session.open_program(None)
+            session.open_program(who, None)
             st.rerun()

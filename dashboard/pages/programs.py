@@ -30,7 +30,7 @@ if programs:
     chosen = left.selectbox("Open a program", list(names), format_func=lambda i: names[i].name,
                             index=list(names).index(info.id) if info else 0)
     if right.button("Open", type="primary", icon=":material/folder_open:"):
-        session.open_program(names[chosen], workspace.load(who.actor, chosen))
+        session.open_program(who, names[chosen])
         st.rerun()
 else:
     st.info("You have no saved programs yet." + (
@@ -51,7 +51,7 @@ with st.form("create_program", clear_on_submit=True):
         except WorkspaceError as error:
             session.show_error(error)
         else:
-            session.open_program(created, workspace.load(who.actor, created.id))
+            session.open_program(who, created)
             st.rerun()
 st.caption("You become the new program's lead. Upload its first wave on **Data**, then save "
            "it on **Program settings**.")

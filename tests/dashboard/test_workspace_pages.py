@@ -40,7 +40,7 @@ def test_scratch_mode_is_labelled_and_nothing_is_saved():
     at = new_app(settled=False)
     assert any("Scratch mode" in str(i.value) for i in at.sidebar.info)
     assert at.sidebar.selectbox(key="program_picker").value is None
-    assert Workspace.open().programs(OPERATOR) == []
+    assert Workspace.connect().programs(OPERATOR) == []
 
 
 def test_a_lead_saves_a_program_and_adds_a_wave_in_a_later_session():
@@ -49,7 +49,7 @@ def test_a_lead_saves_a_program_and_adds_a_wave_in_a_later_session():
     at.text_input[0].input("Spring cohort")
     next(b for b in at.button if b.label == "Create").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    created = Workspace.open().programs(OPERATOR)[0]
+    created = Workspace.connect().programs(OPERATOR)[0]
     assert at.session_state[session.PROGRAM] == created.id  # opened at once
     assert "No survey wave is saved" in _texts(open_page(at, "overview", settled=False))
     _save_upload(at, "baseline")
@@ -58,12 +58,14 @@ def test_a_lead_saves_a_program_and_adds_a_wave_in_a_later_session():
 
     # A month later, a new session: open the saved program without uploading anything.
     later = new_app(settled=False)
-    program = Workspace.open().programs(OPERATOR)[0]
+    program = Workspace.connect().programs(OPERATOR)[0]
     assert later.sidebar.selectbox(key="program_picker").options == [
         "Scratch: a quick look, nothing saved", "Spring cohort"]
     open_page(later, "programs", settled=False)
     next(b for b in later.button if b.label == "Open").click().run()
     assert later.session_state[session.PROGRAM] == program.id
+    saved_mapping, _ = Workspace.connect().saved_settings(OPERATOR, program.id)
+    assert later.session_state[state.MAPPING_JSON] == saved_mapping  # reused on Data
     _save_upload(later, "6m")
     assert "262 of whom answered an earlier wave" in _texts(later)
     next(b for b in later.button if b.label == "Publish the waves saved so far").click().run()
@@ -76,13 +78,13 @@ def test_a_lead_saves_a_program_and_adds_a_wave_in_a_later_session():
     assert not overview.exception, [e.value for e in overview.exception]
     assert "baseline to 6m" in _texts(settle(overview))
     assert "synthetic sample data" not in _texts(overview)
-    trail = Workspace.open().audit_trail(OPERATOR, program.id)
+    trail = Workspace.connect().audit_trail(OPERATOR, program.id)
     assert {"program created", "upload", "published", "page view"} <= set(trail["action"])
     assert (trail["action"] == "upload").sum() == 2
 
 
 def test_the_same_wave_twice_shows_a_message_and_saves_nothing():
-    workspace = Workspace.open()
+    workspace = Workspace.connect()
     program = workspace.create_program(OPERATOR, "Twice")
     at = new_app(settled=False)
     at.session_state[session.PROGRAM] = program.id  # as the sidebar's picker does
@@ -94,7 +96,7 @@ def test_the_same_wave_twice_shows_a_message_and_saves_nothing():
 
 
 def test_access_and_audit_pages_for_the_lead():
-    workspace = Workspace.open()
+    workspace = Workspace.connect()
     program = workspace.create_program(OPERATOR, "Roles")
     at = new_app(settled=False)
     at.session_state[session.PROGRAM] = program.id  # as the sidebar's picker does

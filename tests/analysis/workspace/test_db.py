@@ -41,7 +41,7 @@ def test_the_default_sqlite_file_is_created_on_first_run(tmp_path, monkeypatch):
     monkeypatch.setenv("COACHING_EVAL_DATA_DIR", str(tmp_path / "coaching-data"))
     url = database_url()
     assert url == f"sqlite:///{tmp_path / 'coaching-data' / 'workspace.sqlite3'}"
-    workspace = Workspace.open()
+    workspace = Workspace.connect()
     assert schema_status(workspace.engine).is_current
     if os.name == "posix":
         assert stat.S_IMODE((tmp_path / "coaching-data").stat().st_mode) == 0o700
@@ -56,7 +56,7 @@ def test_postgres_urls_are_driven_by_psycopg_3(monkeypatch):
 
 def test_an_empty_postgres_database_asks_for_the_upgrade_command(postgres_url):
     with pytest.raises(WorkspaceUnavailable, match="no workspace tables") as raised:
-        Workspace.open(postgres_url)
+        Workspace.connect(postgres_url)
     assert UPGRADE_COMMAND in str(raised.value)
 
 
@@ -64,7 +64,7 @@ def test_an_older_migration_is_named_with_the_command_that_fixes_it(database_url
     upgrade(make_engine(database_url))
     monkeypatch.setattr(workspace_db, "head_revision", lambda: "0002")
     with pytest.raises(WorkspaceUnavailable, match="older version") as raised:
-        Workspace.open(database_url)
+        Workspace.connect(database_url)
     assert UPGRADE_COMMAND in str(raised.value)
 
 
@@ -74,13 +74,13 @@ def test_a_newer_migration_is_not_touched(database_url):
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(WorkspaceUnavailable, match="newer version"):
-        Workspace.open(database_url)
+        Workspace.connect(database_url)
 
 
 def test_an_unreachable_server_is_reported_without_its_password():
     url = "postgresql+psycopg://coach:hunter2@127.0.0.1:9/coaching"  # port 9: discard
     with pytest.raises(WorkspaceUnavailable, match="cannot be reached") as raised:
-        Workspace.open(url)
+        Workspace.connect(url)
     assert "hunter2" not in str(raised.value)
     assert "COACHING_EVAL_DATABASE_URL" in str(raised.value)
 

@@ -82,12 +82,14 @@ def test_saved_waves_come_back_as_the_analysis_prepared_them(workspace):
 
 def test_a_wave_added_a_month_later_joins_the_saved_program(workspace):
     database_url = workspace.engine.url.render_as_string(hide_password=False)
-    first_session = Workspace.open(database_url)
+    first_session = Workspace.connect(database_url)
     program_id = _program_with(first_session, "baseline")
     first_session.engine.dispose()
 
-    later_session = Workspace.open(database_url)  # a restart: everything saved is there
+    later_session = Workspace.connect(database_url)  # a restart: everything saved is there
     assert [w.wave for w in later_session.program(LEAD, program_id).waves] == ["baseline"]
+    mapping_json, _ = later_session.saved_settings(LEAD, program_id)
+    assert mapping_json == mapping_to_json(sample_wave("baseline").mapping)  # for reuse
     prepared = sample_wave("6m")
     receipt = later_session.add_upload(LEAD, program_id, prepared, "digest-6m")
     assert receipt.waves == ("6m",)
