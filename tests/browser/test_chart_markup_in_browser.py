@@ -36,7 +36,10 @@ BOLD = "<b>North</b>"
 def hostile_figures():
     program = load_sample_program().program
     sites = sorted(program.responses[SITE].dropna().unique())
-    renamed = {sites[0]: LINK, sites[1]: BOLD}
+    # The two site groups the release plan (methods §8) shows by name on the sample
+    # (South Clinic, and the rest together), so neither hostile label is merged into
+    # "Other", where it would never reach a chart.
+    renamed = {site: LINK if site == "South Clinic" else BOLD for site in sites}
     responses = program.responses.assign(**{SITE: program.responses[SITE].replace(renamed)})
     outcomes = tuple(
         dataclasses.replace(o, label=STYLED) if o.key == "mbi_ee" else o for o in program.outcomes

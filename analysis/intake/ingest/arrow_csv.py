@@ -23,6 +23,7 @@ a Python string.
 from __future__ import annotations
 
 import csv
+import re
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,7 @@ from analysis.model.config import limits
 from analysis.model.errors import IngestError
 
 HEAD_BYTES = 8 * 1024 * 1024  # what the careful path samples for zero-padded codes
+_BARE_CR = re.compile(rb"\r(?!\n)")
 FAST_DELIMITERS = (",", "\t", "|")  # a semicolon may mean decimal commas: careful path
 EXACT_INTEGERS = 2.0**53  # beyond this pandas keeps integer text that Arrow rounds
 NUMERIC_CHECK = 100  # leading values of a text column checked for numbers Arrow missed
@@ -86,6 +88,8 @@ def _read(raw: bytes, name: str) -> RawTable | None:
         return None  # a quotation mark never closed: the careful path finds its row
     if b"\n\n" in raw or b"\n\r\n" in raw:
         return None  # blank lines are empty rows to pandas, making whole numbers decimals
+    if _BARE_CR.search(raw):
+        return None  # a carriage return inside an answer: the careful path keeps and reports it
     if b"0x" in raw or b"0X" in raw:
         return None  # Arrow reads 0x10 as the number 16; pandas keeps the text
 

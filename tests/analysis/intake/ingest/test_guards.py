@@ -112,8 +112,16 @@ def understated_workbook(tmp_path_factory) -> Path:
                           stated="A1:A1")  # fmt: skip
 
 
+# The peak is read from VmHWM (this process image's high-water mark), not ru_maxrss: on
+# Linux ru_maxrss survives exec, so a child started from a large pytest process would
+# report the parent's size instead of its own.
 _MEASURE = """
-import json, resource, sys, time
+import json, sys, time
+def peak_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
 from analysis.intake.ingest.read import read_survey_file
 from analysis.model.errors import IngestError
 start = time.perf_counter()
@@ -123,7 +131,7 @@ try:
 except IngestError as error:
     message = str(error)
 print(json.dumps({"message": message, "seconds": time.perf_counter() - start,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 
