@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.cli.options import add_upload_options
@@ -18,7 +19,7 @@ from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import prepare_program
 from analysis.model.errors import UserFacingError
-from analysis.model.findings import has_blocking
+from analysis.model.findings import Finding, has_blocking
 from analysis.present.exports.csv import table_to_csv
 from analysis.present.readings import with_readings
 from analysis.stats.summary import (
@@ -28,6 +29,13 @@ from analysis.stats.summary import (
     summary_json,
 )
 
+
+def print_blocking_findings(heading: str, findings: Sequence[Finding]) -> None:
+    """The heading, then each blocking finding as "  - where: what fix", on stderr."""
+    print(heading, file=sys.stderr)
+    for finding in findings:
+        if finding.severity == "blocking":
+            print(f"  - {finding.where}: {finding.what} {finding.fix}".rstrip(), file=sys.stderr)
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -105,11 +113,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     if prepared.program is None or has_blocking(prepared.findings):
-        print("The data cannot be analysed yet:", file=sys.stderr)
-        for finding in prepared.findings:
-            if finding.severity == "blocking":
-                print(f"  - {finding.where}: {finding.what} {finding.fix}".rstrip(),
-                      file=sys.stderr)
+        print_blocking_findings("The data cannot be analysed yet:", prepared.findings)
         return 1
 
     options = SummaryOptions(

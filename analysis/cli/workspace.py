@@ -23,7 +23,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from analysis.cli.summarize import write_summary
+from analysis.cli.summarize import print_blocking_findings, write_summary
 from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
 from analysis.intake.pipeline import prepare_program
@@ -186,11 +186,8 @@ def _add_wave(args: argparse.Namespace) -> int:
     mapping = mapping_from_json(mapping_text) if mapping_text else None
     prepared = prepare_program(files, mapping, roster=roster, drop_columns=args.drop)
     if prepared.program is None or has_blocking(prepared.findings):
-        print("Nothing was saved: the data cannot be analysed yet.", file=sys.stderr)
-        for finding in prepared.findings:
-            if finding.severity == "blocking":
-                print(f"  - {finding.where}: {finding.what} {finding.fix}".rstrip(),
-                      file=sys.stderr)
+        print_blocking_findings("Nothing was saved: the data cannot be analysed yet.",
+                                prepared.findings)
         return 1
     digest = content_digest([f.digest for f in (*files, *([roster] if roster else []))])
     receipt = workspace.add_upload(actor, saved.info.id, prepared, digest,
