@@ -7,6 +7,7 @@ skipped on a developer machine and fail in CI (see tests/conftest.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -38,51 +39,79 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path,
+                        timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {process.returncode}")
+            raise RuntimeError(f"streamlit exited early with code {process.returncode}:\n"
+                               + log_tail(log))
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy in time")
+    raise RuntimeError("streamlit did not become healthy in time:\n" + log_tail(log))
+
+
+# The app's own output goes to a file, never to an unread pipe: a pipe's buffer fills
+# after some 64 KB of log lines and the server then blocks on its next write, which a
+# test sees as a page that never appears. A failing browser test prints the log's tail.
+APP_LOGS: list[Path] = []
+
+
+def log_tail(log: Path, lines: int = 60) -> str:
+    try:
+        return "\n".join(log.read_text("utf-8", "replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@contextlib.contextmanager
+def running_app(env: dict[str, str], folder: Path, *extra: str,
+                port: int | None = None) -> Iterator[int]:
+    """``streamlit run dashboard/app.py`` on a loopback port (a free one unless given);
+    yields the port."""
+    port = port or _free_port()
+    log = folder / f"streamlit-{port}.log"
+    APP_LOGS.append(log)
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", *extra],
+            cwd=REPO_ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_healthy(f"http://127.0.0.1:{port}", process, log)
+            yield port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and APP_LOGS:
+        report.sections.append(("streamlit log (tail)", log_tail(APP_LOGS[-1])))
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """Start the dashboard on a free local port for the whole browser session."""
-    port = _free_port()
     env = dict(os.environ)
     env["COACHING_EVAL_SECRET"] = "browser-test-secret"
     env["COACHING_EVAL_SECRET_FILE"] = str(tmp_path_factory.mktemp("secret") / "key")
     env["COACHING_EVAL_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     env.pop("COACHING_EVAL_DATABASE_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with running_app(env, tmp_path_factory.mktemp("app")) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")
@@ -106,6 +135,51 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+TIMEOUT_MS = 120_000
+# The page is idle: no script running, no spinner, and no progress bar (a progress bar
+# is either a step of the page or a background job whose end reruns the page).
+IDLE = """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+          && !document.querySelector('[data-testid="stSpinner"]')
+          && !document.querySelector('[data-testid="stProgress"]')"""
+
+
+def page_text(page, limit: int = 1500) -> str:
+    """What the page shows, for a failure message."""
+    try:
+        return page.locator("body").inner_text()[:limit]
+    except Exception as error:  # noqa: BLE001 - a message, never a second failure
+        return f"(page text unavailable: {error})"
+
+
+def settle(page, timeout: int = TIMEOUT_MS) -> None:
+    """Wait until the app is idle twice, half a second apart (a finished background job
+    reruns the page in between), and fail on any exception shown."""
+    for _ in range(2):
+        page.wait_for_function(IDLE, timeout=timeout)
+        page.wait_for_timeout(500)
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def open_page_by_link(page, link: str, heading: str, timeout: int = TIMEOUT_MS) -> None:
+    """Click a sidebar link and wait for the page's heading, then for the page to settle.
+
+    A click that lands while the app reruns can be dropped by the browser client, as a
+    person would see a click not take; it is repeated then, up to three times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: PLC0415
+
+    for attempt in range(3):
+        page.get_by_role("link", name=link, exact=True).first.click()
+        try:
+            page.get_by_role("heading", name=heading).first.wait_for(timeout=timeout // 3)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise AssertionError(f"{heading!r} did not open after three clicks on "
+                                     f"{link!r}; the page shows:\n{page_text(page)}") from None
+    settle(page, timeout)
 
 
 def screenshot(page, name: str) -> Path:

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from pptx import Presentation
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import TIMEOUT_MS, open_page_by_link, screenshot, settle
 from tests.dashboard.conftest import SAMPLE, qualtrics_mapping_json
 
 pytestmark = pytest.mark.browser
@@ -27,26 +27,17 @@ NAVIGATION = {
     "data": ("Data", "Your data"),
     "downloads": ("Downloads", "Downloads"),
 }
-TIMEOUT_MS = 90_000
 
 
 def wait_for_app(page, heading: str) -> None:
-    """Wait until the page's title is shown and the script has finished running."""
+    """Wait until the page's title is shown and the app is idle."""
     page.get_by_role("heading", name=heading).first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
-              && !document.querySelector('[data-testid="stSpinner"]')""",
-        timeout=TIMEOUT_MS,
-    )
-    # Plotly draws after the script finishes; give each chart its first frame.
-    page.wait_for_timeout(800)
-    assert page.locator('[data-testid="stException"]').count() == 0
+    settle(page)
 
 
 def go_to(page, name: str) -> None:
     link, heading = NAVIGATION[name]
-    page.get_by_role("link", name=link, exact=True).first.click()
-    wait_for_app(page, heading)
+    open_page_by_link(page, link, heading)
 
 
 def test_every_page_opens_on_the_sample_data(page, app_url):
@@ -92,7 +83,7 @@ def test_qualtrics_upload_through_the_file_input_reaches_the_outcomes(page, app_
     screenshot(page, "10_outcomes_on_uploaded_data")
 
 
-def test_the_excel_workbook_downloads_and_opens(page, app_url, tmp_path):
+def test_the_workbook_brief_and_deck_download_and_open(page, app_url, tmp_path):
     page.goto(app_url)
     wait_for_app(page, NAVIGATION["overview"][1])
     go_to(page, "downloads")
@@ -108,11 +99,7 @@ def test_the_excel_workbook_downloads_and_opens(page, app_url, tmp_path):
     header = [cell.value for cell in next(workbook["pre_post"].iter_rows(max_row=1))]
     assert "mean_change" in header and "withheld" in header
 
-
-def test_the_pdf_brief_and_the_deck_download_and_open(page, app_url, tmp_path):
-    page.goto(app_url)
-    wait_for_app(page, NAVIGATION["overview"][1])
-    go_to(page, "downloads")
+    # The executive files, written when their button is clicked.
     with page.expect_download(timeout=TIMEOUT_MS) as download_info:
         page.get_by_role("button", name="PDF executive brief").click()
     brief = tmp_path / "brief.pdf"

@@ -6,7 +6,6 @@ by ``analysis`` from the clean long file's mapping of the same answers."""
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import replace
 
 import pandas as pd
@@ -22,8 +21,6 @@ from tests.browser.test_app_in_browser import NAVIGATION, TIMEOUT_MS, go_to, wai
 from tests.dashboard.conftest import SAMPLE
 
 pytestmark = pytest.mark.browser
-
-TIMINGS: dict[str, float] = {}
 
 
 def _expected(files: list[UploadedFile], mapping_json: str | None = None, **changes):
@@ -108,23 +105,21 @@ def _apply_until_ready(page) -> None:
     wait_for_app(page, NAVIGATION["data"][1])
 
 
-def _start(page, app_url) -> float:
+def _start(page, app_url) -> None:
     page.goto(app_url)
     wait_for_app(page, NAVIGATION["overview"][1])
     go_to(page, "data")
-    return time.monotonic()
 
 
 def test_qualtrics_choice_text_exports_one_per_wave(page, app_url):
     names = [f"qualtrics_{w}.csv" for w in ("baseline", "6m", "12m")]
-    started = _start(page, app_url)
+    _start(page, app_url)
     _upload(page, [SAMPLE / n for n in names])
     _drop_identifiers(page)
     _scale_items_in_one_step(page, "Emotional exhaustion (MBI-HSS)",
                              [f"Q1_{i}" for i in range(1, 10)])
     page.get_by_text("Ready.").first.wait_for(timeout=TIMEOUT_MS)
     screenshot(page, "export_qualtrics_data_ready")
-    TIMINGS["qualtrics"] = time.monotonic() - started
 
     files = [UploadedFile(n, (SAMPLE / n).read_bytes(), wave=n[10:-4]) for n in names]
     expected = _expected(files, (SAMPLE / "mapping_qualtrics.json").read_text(),
@@ -135,7 +130,7 @@ def test_qualtrics_choice_text_exports_one_per_wave(page, app_url):
 
 
 def test_surveymonkey_export_with_its_own_group_words(page, app_url):
-    started = _start(page, app_url)
+    _start(page, app_url)
     _upload(page, [SAMPLE / "surveymonkey_export.csv"])
     _drop_identifiers(page)
     question = "How often do you feel this way about your work? - Burnout item"
@@ -144,7 +139,6 @@ def test_surveymonkey_export_with_its_own_group_words(page, app_url):
     _assign_group(page, "Comparison (no coaching yet)", "comparison")
     _apply_until_ready(page)
     screenshot(page, "export_surveymonkey_data_ready")
-    TIMINGS["surveymonkey"] = time.monotonic() - started
     _overview_shows(page, *_expected_from_long(), "surveymonkey")
 
 
@@ -155,23 +149,21 @@ def _expected_from_long():
 
 
 def test_redcap_export_with_two_arms(page, app_url):
-    started = _start(page, app_url)
+    _start(page, app_url)
     _upload(page, [SAMPLE / "redcap_arms_export.csv"])
     _assign_group(page, "Arm 1", "coached")
     _assign_group(page, "Arm 2", "comparison")
     _apply_until_ready(page)
     screenshot(page, "export_redcap_arms_data_ready")
-    TIMINGS["redcap_arms"] = time.monotonic() - started
     _overview_shows(page, *_expected_from_long(), "redcap_arms")
 
 
 def test_wide_european_file_with_decimal_commas_and_german_group_labels(page, app_url):
-    started = _start(page, app_url)
+    _start(page, app_url)
     _upload(page, [SAMPLE / "wide_european.csv"])
     _assign_group(page, "Vergleichsgruppe", "comparison")
     _apply_until_ready(page)
     screenshot(page, "export_wide_european_data_ready")
-    TIMINGS["wide_european"] = time.monotonic() - started
     # Baseline and 12 months side by side: the change from baseline to 12m.
     long = pd.read_csv(SAMPLE / "responses_long.csv")
     two_waves = long[long["wave"].isin(["baseline", "12m"])]
@@ -182,15 +174,7 @@ def test_wide_european_file_with_decimal_commas_and_german_group_labels(page, ap
 def test_excel_workbook(page, app_url, tmp_path):
     workbook = tmp_path / "program_export.xlsx"
     pd.read_csv(SAMPLE / "responses_long.csv").to_excel(workbook, index=False)
-    started = _start(page, app_url)
+    _start(page, app_url)
     _upload(page, [workbook])
     page.get_by_text("Ready.").first.wait_for(timeout=TIMEOUT_MS)
-    TIMINGS["excel"] = time.monotonic() - started
     _overview_shows(page, *_expected_from_long(), "excel")
-
-
-def test_report_timings():
-    """Not an assertion of speed (the machine is shared): the minutes each export took on
-    screen, printed for the person reading the test log (pytest -s)."""
-    for name, seconds in TIMINGS.items():
-        print(f"{name}: {seconds:.0f} s from upload to Ready")

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +19,14 @@ import pytest
 from analysis.intake.mapping.serialise import mapping_to_json
 from analysis.workspace import Actor, Role, Workspace, upgrade
 from analysis.workspace.db import make_engine
-from tests.browser.conftest import _free_port, _wait_until_healthy, screenshot
-from tests.conftest import REPO_ROOT
+from tests.browser.conftest import (
+    TIMEOUT_MS,
+    _free_port,
+    open_page_by_link,
+    running_app,
+    screenshot,
+    settle,
+)
 from tests.databases import (
     POSTGRES_SETTING,
     fresh_postgres_database,
@@ -37,7 +41,6 @@ LEAD = "lead@hospital.example"
 EXECUTIVE = "exec@hospital.example"
 ANALYST = "analyst@hospital.example"
 PROGRAM = "Physician coaching 2026"
-TIMEOUT_MS = 150_000
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +74,7 @@ def hospital(identity_provider, tmp_path_factory) -> Iterator[tuple[str, Workspa
         workspace.grant(lead, program.id, EXECUTIVE, Role.EXECUTIVE)
         workspace.grant(lead, program.id, ANALYST, Role.ANALYST)
 
-    port = _free_port()
+    port = _free_port()  # the redirect address must be known before the app starts
     secrets = folder / "secrets.toml"
     secrets.write_text(
         "[auth]\n"
@@ -84,32 +87,12 @@ def hospital(identity_provider, tmp_path_factory) -> Iterator[tuple[str, Workspa
     env = dict(os.environ)
     env.update(COACHING_EVAL_SECRET=SECRET, COACHING_EVAL_DATABASE_URL=database,
                COACHING_EVAL_SECRET_FILE=str(folder / "key"))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--secrets.files", str(secrets)],
-        cwd=str(REPO_ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
     try:
-        _wait_until_healthy(f"http://127.0.0.1:{port}", process)
-        yield url, workspace
+        with running_app(env, folder, "--secrets.files", str(secrets), port=port):
+            yield f"http://localhost:{port}", workspace
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
         workspace.engine.dispose()
         databases.close()
-
-
-def settled(page) -> None:
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
-              && !document.querySelector('[data-testid="stSpinner"]')""", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(500)
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def sign_in(browser, url: str, email: str):
@@ -124,7 +107,7 @@ def sign_in(browser, url: str, email: str):
     page.get_by_role("button", name="Authorize").click()
     page.get_by_role("heading", name="Coaching program: the results at a glance").wait_for(
         timeout=TIMEOUT_MS)
-    settled(page)
+    settle(page)
     return context, page
 
 
@@ -160,16 +143,14 @@ def test_a_month_later_the_lead_publishes_a_wave_and_the_executive_sees_it(brows
     context.close()
 
     context, page = sign_in(browser, url, LEAD)
-    page.get_by_role("link", name="Program settings").click()
-    page.get_by_role("heading", name=PROGRAM).wait_for(timeout=TIMEOUT_MS)
-    settled(page)
+    open_page_by_link(page, "Program settings", PROGRAM)
     published_before = workspace.program(Actor(LEAD), PROGRAM).published_at
     page.get_by_role("button", name="Publish the waves saved so far").click()
     for _ in range(120):  # the click's rerun writes the publish, then redraws
         if workspace.program(Actor(LEAD), PROGRAM).published_at != published_before:
             break
         page.wait_for_timeout(500)
-    settled(page)
+    settle(page)
     screenshot(page, "sign_in_lead_program_settings")
     context.close()
 
@@ -188,9 +169,7 @@ def test_a_lead_sees_every_page_of_the_program(browser, hospital):
     assert {"Overview", "ROI", "Outcomes", "Groups & cohorts", "Retention", "Data",
             "Downloads", "Programs", "Program settings", "Access", "Audit trail"} <= (
         navigation_links(page))
-    page.get_by_role("link", name="Audit trail").click()
-    page.get_by_role("heading", name=f"Audit trail of {PROGRAM}").wait_for(timeout=TIMEOUT_MS)
-    settled(page)
+    open_page_by_link(page, "Audit trail", f"Audit trail of {PROGRAM}")
     screenshot(page, "sign_in_lead_audit")
     context.close()
 
@@ -208,7 +187,7 @@ def test_an_executive_sees_results_and_is_refused_data_and_downloads(browser, ho
         page.goto(f"{url}/{address}")
         page.get_by_role("heading", name="Coaching program: the results at a glance").wait_for(
             timeout=TIMEOUT_MS)
-        settled(page)
+        settle(page)
         # Not the survey upload of Data, not the files of Downloads, not the audit trail.
         uploaders = page.locator('[data-testid="stFileUploader"]')
         assert uploaders.filter(has_text="Survey exports").count() == 0
@@ -227,15 +206,13 @@ def test_an_analyst_downloads_tables_but_has_no_data_page(browser, hospital):
     context, page = sign_in(browser, url, ANALYST)
     links = navigation_links(page)
     assert "Downloads" in links and "Data" not in links and "Access" not in links
-    page.get_by_role("link", name="Downloads").click()
-    page.get_by_role("heading", name="Downloads").wait_for(timeout=TIMEOUT_MS)
-    settled(page)
+    open_page_by_link(page, "Downloads", "Downloads")
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.get_by_role("button", name="pre_post.csv").first.click()
     saved = download.value.path()
     text = Path(saved).read_text("utf-8-sig")
     assert text.startswith("outcome,") and "baseline" in text and "6m" in text
-    settled(page)
+    settle(page)
     trail = workspace.audit_trail(Actor(LEAD), PROGRAM)
     downloads = trail[(trail["user"] == ANALYST) & (trail["action"] == "download")]
     assert "pre_post.csv" in set(downloads["detail"])
