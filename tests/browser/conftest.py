@@ -182,6 +182,13 @@ def open_page_by_link(page, link: str, heading: str, timeout: int = TIMEOUT_MS) 
     settle(page, timeout)
 
 
+def file_input(page, key: str):
+    """The file input of the uploader with this widget key (Streamlit marks each keyed
+    element's container with the class ``st-key-<key>``; the Data page adds a suffix
+    to its keys after "Remove upload")."""
+    return page.locator(f'[class*="st-key-{key}"] input[type="file"]').first
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under artifacts/screenshots (git-ignored)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,13 @@ import openpyxl
 import pytest
 from pptx import Presentation
 
-from tests.browser.conftest import TIMEOUT_MS, open_page_by_link, screenshot, settle
+from tests.browser.conftest import (
+    TIMEOUT_MS,
+    file_input,
+    open_page_by_link,
+    screenshot,
+    settle,
+)
 from tests.dashboard.conftest import SAMPLE, qualtrics_mapping_json
 
 pytestmark = pytest.mark.browser
@@ -59,8 +65,7 @@ def test_qualtrics_upload_through_the_file_input_reaches_the_outcomes(page, app_
     page.goto(app_url)
     wait_for_app(page, NAVIGATION["overview"][1])
     go_to(page, "data")
-    survey_input = page.locator('[data-testid="stFileUploader"]').first.locator(
-        'input[type="file"]')
+    survey_input = file_input(page, "survey_files")
     survey_input.set_input_files([str(SAMPLE / f"qualtrics_{w}.csv")
                                   for w in ("baseline", "6m", "12m")])
     page.get_by_text("column(s) hold direct identifiers").wait_for(timeout=TIMEOUT_MS)
@@ -71,8 +76,7 @@ def test_qualtrics_upload_through_the_file_input_reaches_the_outcomes(page, app_
     mapping = tmp_path / "column_mapping.json"
     mapping.write_text(qualtrics_mapping_json(), encoding="utf-8")
     page.get_by_text("Load or save a mapping").click()
-    page.locator('[data-testid="stFileUploader"]').nth(2).locator(
-        'input[type="file"]').set_input_files(str(mapping))
+    file_input(page, "mapping_file").set_input_files(str(mapping))
     page.get_by_text("Ready.").wait_for(timeout=TIMEOUT_MS)
     wait_for_app(page, NAVIGATION["data"][1])
     screenshot(page, "09_data_ready")
@@ -91,6 +95,7 @@ def test_the_workbook_brief_and_deck_download_and_open(page, app_url, tmp_path):
         page.get_by_role("button", name="Excel workbook").click()
     target = tmp_path / "workbook.xlsx"
     download_info.value.save_as(target)
+    settle(page)  # a download reruns the page (it is logged): let it end before the next
     workbook = openpyxl.load_workbook(target, read_only=True)
     assert workbook.sheetnames[0] == "Summary" and workbook.sheetnames[-1] == "Methods"
     for sheet in ("pre_post", "group_comparison", "subgroups", "retention_curves",
@@ -104,6 +109,7 @@ def test_the_workbook_brief_and_deck_download_and_open(page, app_url, tmp_path):
         page.get_by_role("button", name="PDF executive brief").click()
     brief = tmp_path / "brief.pdf"
     download_info.value.save_as(brief)
+    settle(page)
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(brief), str(tmp_path / "page")],
                    check=True, timeout=120)
     assert 2 <= len(list(tmp_path.glob("page-*.png"))) <= 4

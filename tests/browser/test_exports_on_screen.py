@@ -16,7 +16,7 @@ from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import prepare_program
 from analysis.present.formatting import score
 from analysis.stats.summary import summarize_program
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import file_input, screenshot
 from tests.browser.test_app_in_browser import NAVIGATION, TIMEOUT_MS, go_to, wait_for_app
 from tests.dashboard.conftest import SAMPLE
 
@@ -56,8 +56,7 @@ def _overview_shows(page, coached: float, versus: float, name: str) -> None:
 
 
 def _upload(page, paths) -> None:
-    page.locator('[data-testid="stFileUploader"]').first.locator(
-        'input[type="file"]').set_input_files([str(p) for p in paths])
+    file_input(page, "survey_files").set_input_files([str(p) for p in paths])
     page.get_by_role("heading", name="1. What we read").wait_for(timeout=TIMEOUT_MS)
     wait_for_app(page, NAVIGATION["data"][1])
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from tests.analysis.intake.ingest.test_guards import write_workbook
+from tests.browser.conftest import file_input
 from tests.browser.test_app_in_browser import TIMEOUT_MS, go_to, wait_for_app
 from tests.dashboard.conftest import SAMPLE
 
@@ -22,8 +23,7 @@ def _file_with_site(tmp_path, site: str):
 
 def _upload(page, path) -> None:
     go_to(page, "data")
-    page.locator('[data-testid="stFileUploader"]').first.locator(
-        'input[type="file"]').set_input_files(str(path))
+    file_input(page, "survey_files").set_input_files(str(path))
     page.get_by_text("Ready.").wait_for(timeout=TIMEOUT_MS)
 
 
@@ -43,8 +43,8 @@ def test_two_browser_sessions_never_see_each_others_upload(browser, app_url, tmp
         _upload(second, _file_with_site(tmp_path, "Beta Clinic"))
         go_to(first, "groups")
         go_to(second, "groups")
-        first.get_by_role("tab", name="Site").click()
-        second.get_by_role("tab", name="Site").click()
+        first.get_by_role("tab", name="Site").click(timeout=TIMEOUT_MS)
+        second.get_by_role("tab", name="Site").click(timeout=TIMEOUT_MS)
         first.get_by_text("Alpha Clinic").first.wait_for(timeout=TIMEOUT_MS)
         second.get_by_text("Beta Clinic").first.wait_for(timeout=TIMEOUT_MS)
         assert first.get_by_text("Beta Clinic").count() == 0
@@ -66,8 +66,7 @@ def test_a_huge_upload_in_one_session_is_refused_while_another_session_keeps_wor
             page.goto(app_url)
             wait_for_app(page, "Coaching program: the results at a glance")
         go_to(uploader, "data")
-        uploader.locator('[data-testid="stFileUploader"]').first.locator(
-            'input[type="file"]').set_input_files(str(huge))
+        file_input(uploader, "survey_files").set_input_files(str(huge))
         # While that upload is being handled, the other person's pages render.
         go_to(other, "groups")
         assert other.get_by_text("synthetic sample data").count() > 0
