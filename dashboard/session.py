@@ -17,7 +17,10 @@ through ``load_program`` (cached by program, revision and published upload).
 from __future__ import annotations
 
 import ipaddress
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -37,6 +40,9 @@ from analysis.workspace import (
 )
 from analysis.workspace.access import permissions
 from analysis.workspace.settings import allow_remote_without_signin, database_url
+
+_LOG = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PROGRAM = "workspace_program_id"  # int | None: the open program; None is scratch mode
 PROGRAM_K = "workspace_program_k"  # int | None: the open program's minimum group size
@@ -192,13 +198,29 @@ def record_view(who: Identity, info: ProgramInfo, page: str) -> None:
     seen.add((info.id, page))
 
 
-def record_download(name: str) -> None:
-    """``on_click`` of a download button: the download goes into the audit trail."""
+def logged(name: str, data: Callable[[], T] | T) -> Callable[[], T]:
+    """A download button's data that puts the download into the audit trail when the file
+    is fetched; use it with ``on_click="ignore"``.
+
+    The file is fetched in Streamlit's download thread, which has no session, so the
+    person and program are captured now. Logging on the fetch rather than in an
+    ``on_click`` callback means a click does not rerun the page: a rerun while a file
+    is being fetched would replace the page's other deferred files, and their next
+    click would fetch nothing. A failing log write is reported in the server log and
+    does not withhold the file (it holds the same aggregates as the screen)."""
     who = identity()
     program_id = current_program_id()
-    if who is None or program_id is None:
-        return
-    workspace().record(who.actor, program_id, "download", name)
+    store = workspace() if who is not None and program_id is not None else None
+
+    def fetch() -> T:
+        if store is not None:
+            try:
+                store.record(who.actor, program_id, "download", name)
+            except Exception:  # noqa: BLE001 - the download goes ahead; the log says why
+                _LOG.exception("could not log the download of %s", name)
+        return data() if callable(data) else data
+
+    return fetch
 
 
 def open_program_data() -> tuple[PreparedProgram, str] | None:

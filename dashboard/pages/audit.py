@@ -23,6 +23,7 @@ st.dataframe(view.assign(time=view["time"].dt.strftime("%Y-%m-%d %H:%M:%S")),
                             "detail": "Detail"})
 st.download_button(
     "Download the audit trail (CSV)",
-    table_to_csv(trail.assign(time=trail["time"].dt.strftime("%Y-%m-%d %H:%M:%S")), 1),
+    session.logged("audit_trail.csv", table_to_csv(
+        trail.assign(time=trail["time"].dt.strftime("%Y-%m-%d %H:%M:%S")), 1)),
     file_name="audit_trail.csv", mime="text/csv", icon=":material/download:",
-    on_click=session.record_download, args=("audit_trail.csv",))
+    on_click="ignore")

@@ -100,7 +100,9 @@ if statement is not None and statement.defaults:
 
 st.subheader("For executives")
 # The executive files are written when their button is clicked (charts are drawn as
-# images for them, seconds each), so opening this page never waits for them.
+# images for them, seconds each), so opening this page never waits for them. Every
+# file goes into the audit trail when it is fetched (session.logged), and a click does
+# not rerun the page (on_click="ignore").
 estimation = (state.estimation_later(summary, outcome.key, data) if outcome
               else (lambda: None))
 file_key = f"{key}|{outcome_key}"
@@ -108,39 +110,36 @@ try:
     left, middle, right = st.columns(3)
     left.download_button(
         "PDF executive brief (2–4 pages)",
-        state.made_on_click("pdf", file_key, lambda: brief_pdf(
-            _brief(outcome_key, summary, roi, estimation, references, source))),
+        session.logged("PDF brief", state.made_on_click("pdf", file_key, lambda: brief_pdf(
+            _brief(outcome_key, summary, roi, estimation, references, source)))),
         file_name="coaching_evaluation_brief.pdf", mime="application/pdf",
-        icon=":material/picture_as_pdf:", key="download_pdf",
-        on_click=session.record_download, args=("PDF brief",),
+        icon=":material/picture_as_pdf:", key="download_pdf", on_click="ignore",
         help="The question, the answer, the ROI with its uncertainty, the caveats and the "
              "methods in one paragraph. Written when you click (a few seconds).")
     middle.download_button(
         "PowerPoint deck (6 slides)",
-        state.made_on_click("deck", file_key, lambda: deck_pptx(
-            _brief(outcome_key, summary, roi, estimation, references, source))),
+        session.logged("PowerPoint deck", state.made_on_click("deck", file_key, lambda: deck_pptx(
+            _brief(outcome_key, summary, roi, estimation, references, source)))),
         file_name="coaching_evaluation.pptx", mime=PPTX, icon=":material/slideshow:",
-        key="download_pptx",
-        on_click=session.record_download, args=("PowerPoint deck",),
-        help="Title, overview, outcome, retention, ROI and caveats; the "
-                                  "charts are pictures you can paste into a board deck. "
-                                  "Written when you click.")
+        key="download_pptx", on_click="ignore",
+        help="Title, overview, outcome, retention, ROI and caveats; the charts are "
+             "pictures you can paste into a board deck. Written when you click.")
     right.download_button(
         "HTML report (opens offline, prints well)",
-        state.made_on_click("report", file_key, lambda: _report(
-            summary, outcome_key, roi, estimation, references, source)),
+        session.logged("HTML report", state.made_on_click("report", file_key, lambda: _report(
+            summary, outcome_key, roi, estimation, references, source))),
         file_name="coaching_evaluation_report.html", mime="text/html",
-        icon=":material/description:", key="download_report",
-        on_click=session.record_download, args=("HTML report",),
+        icon=":material/description:", key="download_report", on_click="ignore",
         help="Findings with their caveats, every chart and the ROI with its assumptions. "
              "Written when you click.")
     if st.toggle("Prepare one brief per site and department (takes a minute)",
                  key="prepare_pack"):
         st.download_button(
-            "Per-unit briefs (ZIP)", _pack(key, outcome_key, data, references, source),
+            "Per-unit briefs (ZIP)",
+            session.logged("per-unit briefs", _pack(key, outcome_key, data, references,
+                                                    source)),
             file_name="coaching_evaluation_units.zip", mime="application/zip",
-            icon=":material/folder_zip:", key="download_pack",
-        on_click=session.record_download, args=("per-unit briefs",),
+            icon=":material/folder_zip:", key="download_pack", on_click="ignore",
             help=f"One PDF brief per site and department with at least {k} participants.")
 except ExportError as error:
     st.error(f"The executive files cannot be made on this server: {error}")
@@ -148,10 +147,10 @@ except ExportError as error:
 st.subheader("For analysts")
 st.download_button(
     "Excel workbook (Summary, every table, Methods)",
-    _workbook(key, outcome_key, summary, roi, source, references, report),
+    session.logged("Excel workbook",
+                   _workbook(key, outcome_key, summary, roi, source, references, report)),
     file_name="coaching_evaluation.xlsx", mime=XLSX, icon=":material/table_view:",
-    key="download_workbook",
-        on_click=session.record_download, args=("Excel workbook",),
+    key="download_workbook", on_click="ignore",
     help="A Summary sheet, one formatted sheet per table and a Methods sheet with every "
          "assumption and source.")
 clear()
@@ -162,27 +161,27 @@ for index, (name, table) in enumerate(tables.items()):
     with columns[index % 3]:
         rows = len(table)
         st.download_button(
-            f"{name}.csv ({rows:,} row{'s' if rows != 1 else ''})", table_to_csv(table, k),
+            f"{name}.csv ({rows:,} row{'s' if rows != 1 else ''})",
+            session.logged(f"{name}.csv", lambda table=table: table_to_csv(table, k)),
             file_name=f"{name}.csv", mime="text/csv", key=f"download_{name}",
-            on_click=session.record_download, args=(f"{name}.csv",),
-            help=TABLE_DESCRIPTIONS.get(name), icon=":material/download:",
-        )
+            on_click="ignore", help=TABLE_DESCRIPTIONS.get(name),
+            icon=":material/download:")
 
 st.subheader("Settings files")
 left, right = st.columns(2)
 with left:
     mapping = data.prepared.mapping
-    st.download_button("Column mapping (JSON)", mapping_to_json(mapping),
+    st.download_button("Column mapping (JSON)",
+                       session.logged("column mapping", mapping_to_json(mapping)),
                        file_name="column_mapping.json", mime="application/json",
-                       key="download_mapping",
-        on_click=session.record_download, args=("column mapping",), icon=":material/download:",
+                       key="download_mapping", on_click="ignore", icon=":material/download:",
                        help="Load it on the Data page next time: the same export then needs "
                             "no clicks.")
 with right:
     if roi is not None:
-        st.download_button("ROI scenario (JSON)", scenario_text, file_name="roi_scenario.json",
-                           mime="application/json", key="download_scenario",
-        on_click=session.record_download, args=("ROI scenario",),
+        st.download_button("ROI scenario (JSON)", session.logged("ROI scenario", scenario_text),
+                           file_name="roi_scenario.json", mime="application/json",
+                           key="download_scenario", on_click="ignore",
                            icon=":material/download:",
                            help="Load it on the ROI page to reuse these assumptions.")
     else:
