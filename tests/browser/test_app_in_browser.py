@@ -95,7 +95,7 @@ def test_the_workbook_brief_and_deck_download_and_open(page, app_url, tmp_path):
         page.get_by_role("button", name="Excel workbook").click()
     target = tmp_path / "workbook.xlsx"
     download_info.value.save_as(target)
-    settle(page)  # a download reruns the page (it is logged): let it end before the next
+    settle(page)  # the page is idle before the next click
     workbook = openpyxl.load_workbook(target, read_only=True)
     assert workbook.sheetnames[0] == "Summary" and workbook.sheetnames[-1] == "Methods"
     for sheet in ("pre_post", "group_comparison", "subgroups", "retention_curves",
