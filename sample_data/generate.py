@@ -2,9 +2,11 @@
 
 One health system, three sites, three coaching cohorts and a concurrent comparison
 group, surveyed at baseline, 6 and 12 months, plus an employment roster. The same
-responses are written four ways: a clean long file, three Qualtrics "choice text"
-exports (one per wave, with their metadata, previews and unfinished responses) and a
-REDCap longitudinal raw export. Every person is invented; see README.md for the
+responses are written several ways: a clean long file, three Qualtrics "choice text"
+exports (one per wave, with their metadata, previews and unfinished responses), one
+Qualtrics "numeric values" export of every wave (answers numbered from 1), REDCap
+longitudinal raw exports (one and two arms), a SurveyMonkey export and a European wide
+file. Every person is invented; see README.md for the
 calibration and its sources.
 
 Run ``python sample_data/generate.py`` (or ``--out DIR`` to write elsewhere). Running
@@ -412,22 +414,26 @@ def qualtrics_questions() -> list[QualtricsQuestion]:
     return questions
 
 
-def _answer_text(question: QualtricsQuestion, codes: pd.Series) -> list[str]:
+def _answer_text(question: QualtricsQuestion, codes: pd.Series, numeric: bool = False) -> list[str]:
+    """Each answer as its label, or (``numeric``) as Qualtrics numbers choices: from 1."""
     out = []
     for code in codes:
         if pd.isna(code):
             out.append("")
         elif question.labels is None:
             out.append(str(int(code)))
+        elif numeric:
+            out.append(str(int(code) - question.first_code + 1))
         else:
             out.append(question.labels[int(code) - question.first_code])
     return out
 
 
-def _random_answer(rng: np.random.Generator, question: QualtricsQuestion) -> str:
+def _random_answer(rng: np.random.Generator, question: QualtricsQuestion,
+                   numeric: bool = False) -> str:
     count = len(question.labels) if question.labels else 5
     code = question.first_code + int(rng.integers(0, count))
-    return _answer_text(question, pd.Series([code]))[0]
+    return _answer_text(question, pd.Series([code]), numeric)[0]
 
 
 def _messy_code(rng: np.random.Generator, code: str) -> str:
@@ -464,12 +470,18 @@ def qualtrics_rows(
     responses: pd.DataFrame,
     participants: pd.DataFrame,
     roster: pd.DataFrame,
+    numeric: bool = False,
 ) -> list[dict[str, str]]:
-    """Rows of one wave's export: finished responses, 2 previews, 3 unfinished."""
+    """Rows of one wave's export: finished responses, 2 previews, 3 unfinished.
+
+    ``numeric``: the "numeric values" export: answers as Qualtrics numbers its choices
+    (from 1, so a 0-6 MBI answer is written 1-7), Status as 0 (IP Address) or 1 (Survey
+    Preview), Finished as 1 or 0, and the wave as embedded data."""
     questions = qualtrics_questions()
     starts = participants.set_index("participant_id")["start_date"]
     wave_rows = responses[responses["wave"] == wave].reset_index(drop=True)
-    answers = {q.column: _answer_text(q, wave_rows[q.item]) for q in questions}
+    answers = {q.column: _answer_text(q, wave_rows[q.item], numeric) for q in questions}
+    status_code = {"IP Address": "0", "Survey Preview": "1"}
 
     rows: list[dict[str, str]] = []
 
@@ -483,11 +495,12 @@ def qualtrics_rows(
         return {
             "StartDate": _stamp(moment),
             "EndDate": _stamp(end),
-            "Status": status,
+            "Status": status_code[status] if numeric else status,
             "IPAddress": "" if preview else f"192.0.2.{int(rng.integers(1, 255))}",
             "Progress": str(progress),
             "Duration (in seconds)": str(duration),
-            "Finished": "True" if finished else "False",
+            "Finished": ("1" if finished else "0") if numeric
+                        else ("True" if finished else "False"),
             "RecordedDate": _stamp(recorded),
             "ResponseId": _response_id(rng),
             "RecipientLastName": "",
@@ -498,6 +511,7 @@ def qualtrics_rows(
             "LocationLongitude": f"{-104.95 + rng.normal(0, 0.08):.4f}",
             "DistributionChannel": channel,
             "UserLanguage": "EN",
+            "wave": "" if preview else wave,
         }
 
     for i, record in wave_rows.iterrows():
@@ -515,7 +529,7 @@ def qualtrics_rows(
         moment = _random_moment(rng, first_day - timedelta(days=int(rng.integers(2, 6))))
         row = metadata(moment, int(rng.integers(60, 200)), "Survey Preview", True, 100, "",
                        "preview")  # fmt: skip
-        row.update({q.column: _random_answer(rng, q) for q in questions})
+        row.update({q.column: _random_answer(rng, q, numeric) for q in questions})
         row.update({a: "" for a in ATTRIBUTES})
         rows.append(row)
 
@@ -535,7 +549,7 @@ def qualtrics_rows(
                        "IP Address", False, round(100 * answered_items / len(questions)),
                        code, "anonymous")  # fmt: skip
         for j, q in enumerate(questions):
-            row[q.column] = _random_answer(rng, q) if j < answered_items else ""
+            row[q.column] = _random_answer(rng, q, numeric) if j < answered_items else ""
         row.update({a: attributes.at[code, a] for a in ATTRIBUTES})
         rows.append(row)
 
@@ -543,15 +557,17 @@ def qualtrics_rows(
     return rows
 
 
-def qualtrics_csv(rows: Sequence[dict[str, str]]) -> bytes:
-    """Three header rows (names, question text, ImportId JSON), then the responses."""
+def qualtrics_csv(rows: Sequence[dict[str, str]],
+                  embedded: Sequence[str] = ATTRIBUTES) -> bytes:
+    """Three header rows (names, question text, ImportId JSON), then the responses;
+    ``embedded`` are the embedded data fields, after the questions."""
     questions = qualtrics_questions()
-    names = [m[0] for m in QUALTRICS_METADATA] + [q.column for q in questions] + list(ATTRIBUTES)
-    texts = [m[1] for m in QUALTRICS_METADATA] + [q.text for q in questions] + list(ATTRIBUTES)
+    names = [m[0] for m in QUALTRICS_METADATA] + [q.column for q in questions] + list(embedded)
+    texts = [m[1] for m in QUALTRICS_METADATA] + [q.text for q in questions] + list(embedded)
     import_ids = (
         [m[2] for m in QUALTRICS_METADATA]
         + [{"ImportId": q.import_id} for q in questions]
-        + [{"ImportId": a} for a in ATTRIBUTES]
+        + [{"ImportId": a} for a in embedded]
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -561,6 +577,18 @@ def qualtrics_csv(rows: Sequence[dict[str, str]]) -> bytes:
     for row in rows:
         writer.writerow([row[name] for name in names])
     return buffer.getvalue().encode("utf-8-sig")  # Qualtrics writes a byte-order mark
+
+
+def qualtrics_numeric_csv(rng: np.random.Generator, responses: pd.DataFrame,
+                          participants: pd.DataFrame, roster: pd.DataFrame) -> bytes:
+    """One Qualtrics survey sent at every wave, exported as "numeric values": the wave
+    is embedded data set by each distribution, answers are Qualtrics' choice numbers
+    (1 = Never ... 7 = Every day for the MBI and UWES; the questionnaires score them
+    0-6), previews and unfinished responses as in the per-wave exports."""
+    rows = [row for wave in WAVES
+            for row in qualtrics_rows(rng, wave, responses, participants, roster, numeric=True)]
+    rows.sort(key=lambda r: r["StartDate"])
+    return qualtrics_csv(rows, embedded=("wave", *ATTRIBUTES))
 
 
 # ---------------------------------------------------------------------------
@@ -744,6 +772,8 @@ def build_files() -> dict[str, bytes]:
     files["redcap_arms_export.csv"] = _frame_csv(redcap_arms_frame(streams[6], responses))
     files["surveymonkey_export.csv"] = surveymonkey_csv(streams[7], responses)
     files["wide_european.csv"] = wide_european_csv(responses)
+    files["qualtrics_numeric.csv"] = qualtrics_numeric_csv(streams[8], responses,
+                                                           participants, roster)
     return files
 
 

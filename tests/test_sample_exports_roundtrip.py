@@ -9,6 +9,8 @@ to the same value before hashing), same waves, groups, attributes, items and sco
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -73,6 +75,27 @@ def test_qualtrics_per_wave_exports_give_the_long_table(reference):
     assert prepared.program is not None, [f for f in prepared.findings if f.severity == "blocking"]
     assert prepared.source_formats == ("qualtrics",) * 3
     _assert_same_table(prepared.program.responses, reference)
+
+
+def test_qualtrics_numeric_export_numbered_from_one_gives_the_long_table(reference):
+    prepared = prepare_program([_upload("qualtrics_numeric.csv")],
+                               _mapping("mapping_qualtrics_numeric.json"),
+                               drop_columns=QUALTRICS_IDENTIFIERS, key=KEY)
+    assert prepared.program is not None, [f for f in prepared.findings if f.severity == "blocking"]
+    _assert_same_table(prepared.program.responses, reference)
+
+
+def test_qualtrics_numeric_export_blocks_until_its_numbering_is_said():
+    mapping = replace(_mapping("mapping_qualtrics_numeric.json"), numbered_from={})
+    prepared = prepare_program([_upload("qualtrics_numeric.csv")], mapping,
+                               drop_columns=QUALTRICS_IDENTIFIERS, key=KEY)
+    assert prepared.program is None
+    blocking = {f.where: f for f in prepared.findings if f.severity == "blocking"}
+    # One finding per 0-6 scale, none for Mini-Z and intent to leave (1-5 either way).
+    assert set(blocking) == {"mbi_ee", "mbi_dp", "mbi_pa", "uwes9"}
+    assert {f.code for f in blocking.values()} == {"answers_numbered_from_one"}
+    assert "run from 1 to 7" in blocking["mbi_ee"].what
+    assert '"numbered_from": {"mbi_ee": 1}' in blocking["mbi_ee"].fix
 
 
 def test_qualtrics_exports_block_until_their_identifiers_are_dropped():

@@ -46,6 +46,9 @@ COMMENTS: dict[str, str] = {
     "custom_scales": "Your own scales' definitions (key, label, items, item_minimum, "
                      "item_maximum, method, reverse_items, higher_is_better, cutoff).",
     "label_map": "Your own answer labels -> numbers (\"Sometimes\": 3).",
+    "numbered_from": "Scales whose answers your export numbers from 1 where the "
+                     "questionnaire scores from 0 (a Qualtrics numeric export writes "
+                     "\"Never\" as 1): {\"mbi_ee\": 1}. Leave {} for answer labels.",
     "ignore": "Columns deliberately not used.",
     "follow_up_end": "Roster without censor_date: the last date exits were recorded, "
                      "YYYY-MM-DD (or --follow-up-end).",
@@ -84,7 +87,8 @@ def commented_template(mapping: ColumnMapping) -> str:
     commented: dict[str, object] = {"//": COMMENTS["//"]}
     for field in ("version", "participant_id", "wave", "wave_labels", "wave_order",
                   "wide_waves", "group", "group_values", "everyone_coached", "attributes",
-                  "scales", "custom_scales", "label_map", "ignore", "follow_up_end"):
+                  "scales", "custom_scales", "label_map", "numbered_from", "ignore",
+                  "follow_up_end"):
         commented[f"// {field}"] = COMMENTS[field]
         commented[field] = document[field]
     return json.dumps(commented, indent=2, ensure_ascii=False) + "\n"

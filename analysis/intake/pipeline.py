@@ -284,7 +284,8 @@ def prepare_program(
     scales = resolve_scales(mapping)
     report(0.65, "Scoring the questionnaires")
     scored = score_responses(
-        responses, scales, label_map=dict(mapping.label_map) or None, cutoffs=cutoffs
+        responses, scales, label_map=dict(mapping.label_map) or None, cutoffs=cutoffs,
+        numbered_from=mapping.numbered_from,
     )
     roster_frame = None
     if roster is not None:

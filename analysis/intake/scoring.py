@@ -286,7 +286,9 @@ def _out_of_range_finding(item: str, bad: pd.Series, scale: Scale, what: str) ->
     if shifted and scale.item_values is None:
         fix += (
             f" The values look like answers numbered from {scale.item_minimum + 1:g}: "
-            "export the answer labels (choice text) instead of their codes."
+            "export the answer labels (choice text) instead of their codes, or say that "
+            f"the answers to {scale.label} are numbered from {scale.item_minimum + 1:g} "
+            "(the Data page, or \"numbered_from\" in the mapping)."
         )
     # Answers one step beyond the top are a whole column numbered from the wrong end (a
     # Qualtrics numeric export coding 0-6 answers 1-7): every other answer is off by one
@@ -303,16 +305,60 @@ def _out_of_range_finding(item: str, bad: pd.Series, scale: Scale, what: str) ->
     )
 
 
+ANSWERS_NUMBERED_FROM_ONE = "answers_numbered_from_one"
+
+
+def _numbered_from_one_finding(scale: Scale, low: float, high: float, n_bad: int) -> Finding:
+    """One finding for a scale whose every answer is one above the instrument's coding."""
+    first = scale.item_minimum + 1
+    return Finding(
+        "blocking",
+        ANSWERS_NUMBERED_FROM_ONE,
+        scale.key,
+        f"The answers to {scale.label} in your file run from {low:g} to {high:g}, but the "
+        f"questionnaire scores them {_range_text(scale)}: your survey tool numbers the "
+        f"answers from {first:g} ({first:g} = the lowest answer). {_count(n_bad, 'answer')} "
+        f"{_were(n_bad)} {scale.item_maximum + 1:g}, past the questionnaire's highest answer, "
+        "and every other answer would be counted one step too high.",
+        f"Say that the answers to {scale.label} are numbered from {first:g} (on the Data "
+        f"page, or \"numbered_from\": {{\"{scale.key}\": {first:g}}} in the mapping file), "
+        "or export the answer labels (choice text) instead of numbers.",
+    )
+
+
+def _renumbered(numbers: pd.Series, numeric: pd.Series, scale: Scale, first: float) -> pd.Series:
+    """Answers written as numbers counted from ``first`` (the export's code for the
+    scale's lowest answer), as the instrument numbers them: x − (first − minimum), or for
+    a scale with listed values (the CBI's 0/25/…/100) the value at position x − first.
+    Answers given as labels are already the instrument's numbers and stay as they are."""
+    if scale.item_values is None:
+        return numbers.where(~numeric, numbers - (first - scale.item_minimum))
+    values = np.asarray(scale.item_values, dtype=float)
+    position = numbers - first
+    valid = numeric & position.between(0, len(values) - 1) & (position % 1 == 0)
+    recoded = pd.Series(values[position.where(valid, 0).fillna(0).astype(int)],
+                        index=numbers.index)
+    return numbers.where(~valid, recoded)
+
+
 def _coerce_items(
     frame: pd.DataFrame,
     scales: Sequence[Scale],
     label_map: Mapping[str, float] | None,
     findings: list[Finding],
+    numbered_from: Mapping[str, float],
 ) -> None:
-    """Replace each present item column by its numbers, blanking and reporting bad answers."""
+    """Replace each present item column by its numbers, blanking and reporting bad answers.
+
+    A scale whose answers all sit one above the instrument's range (1-7 for 0-6: a
+    numeric export numbering answers from 1) gets one blocking finding saying so instead
+    of one per item, unless ``numbered_from`` already says how its answers are numbered.
+    """
     done: set[str] = set()
     for scale in scales:
         labels = _labels_for(scale, label_map)
+        first = numbered_from.get(scale.key)
+        coerced: dict[str, pd.Series] = {}
         for item in scale.items:
             if item in done or item not in frame.columns:
                 continue
@@ -332,11 +378,40 @@ def _coerce_items(
                         "correct them in the export.",
                     )
                 )
+            if first is not None:
+                numeric = coerce_responses(raw)[0].notna()
+                numbers = _renumbered(numbers, numeric, scale, first)
+            coerced[item] = numbers
+        shifted = first is None and _numbered_from_one(coerced, scale)
+        if shifted:
+            answered = pd.concat(list(coerced.values()), ignore_index=True).dropna()
+            n_bad = int((~_in_range(answered, scale)).sum())
+            findings.append(_numbered_from_one_finding(scale, float(answered.min()),
+                                                       float(answered.max()), n_bad))
+        for item, numbers in coerced.items():
             in_range = _in_range(numbers, scale)
             if not in_range.all():
-                findings.append(_out_of_range_finding(item, numbers[~in_range], scale, "answer"))
+                if not shifted:
+                    findings.append(
+                        _out_of_range_finding(item, numbers[~in_range], scale, "answer"))
                 numbers = numbers.where(in_range)
             frame[item] = numbers
+
+
+def _numbered_from_one(coerced: Mapping[str, pd.Series], scale: Scale) -> bool:
+    """True when a scale's answers, all items together, run from one above its lowest
+    answer to one above its highest: never the lowest answer, and some answers one past
+    the top (the 7 of a 0-6 scale). Only for scales whose every number in the range is
+    an answer, with at least two answer steps."""
+    if scale.item_values is not None or not coerced:
+        return False
+    answered = pd.concat(list(coerced.values()), ignore_index=True).dropna()
+    if answered.empty:
+        return False
+    top = scale.item_maximum + 1
+    return bool(answered.min() >= scale.item_minimum + 1 and answered.max() == top
+                and answered.between(scale.item_minimum + 1, top).all()
+                and (answered % 1 == 0).all())
 
 
 def _score_findings(scale: Scale, answered: np.ndarray, score: np.ndarray) -> list[Finding]:
@@ -490,6 +565,7 @@ def score_responses(
     baseline_wave: str | None = None,
     cutoffs: Mapping[str, Cutoff] | None = None,
     min_cell: int | None = None,
+    numbered_from: Mapping[str, float] | None = None,
 ) -> ScoredResponses:
     """Score every scale in a long responses table, reporting what could not be scored.
 
@@ -503,6 +579,9 @@ def score_responses(
     cutoffs : ``{scale key: Cutoff}`` replacing a scale's default cut-off.
     min_cell : the minimum group size k; α over fewer than k complete responses is
         withheld (default: the deployment's floor).
+    numbered_from : ``{scale key: number}``, the number the export gives each listed
+        scale's lowest answer (1 for an export numbering a 0-6 scale 1-7); answers
+        written as numbers are counted down to the instrument's own numbering first.
 
     Returns
     -------
@@ -534,7 +613,7 @@ def score_responses(
     findings: list[Finding] = []
     baseline, where = _baseline_rows(frame, baseline_wave)
 
-    _coerce_items(frame, scales, label_map, findings)
+    _coerce_items(frame, scales, label_map, findings, dict(numbered_from or {}))
 
     outcomes: list[Outcome] = []
     rows: list[dict[str, object]] = []

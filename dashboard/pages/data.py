@@ -22,13 +22,17 @@ from analysis.intake.mapping.editor import (
     mapping_columns,
     mapping_from_rows,
     mapping_rows,
+    numbering_choices,
+    numbering_words,
     question_texts,
     scales_in_rows,
+    scales_numbered_from_one,
     use_as_options,
     wave_from_file_name,
     wave_value_rows,
     wide_wave_rows,
     with_group_values,
+    with_numbered_from,
     with_scale_items,
     with_wave_names,
     with_wide_waves,
@@ -373,6 +377,29 @@ else:
         help="Without a comparison group the results show change over time only, which "
              "does not isolate the program's effect.")
 
+# How the file numbers the answers: a numeric export writes a 0-6 "Never" as 1.
+numbered_choices = numbering_choices({k: scales[k] for k in scored})
+one_step_high = [k for k in scales_numbered_from_one(prepared.findings) if k in scales]
+numbered = list(mapping.numbered_from)
+fix_numbering = False
+if numbered_choices or numbered or one_step_high:
+    st.markdown("**How your file numbers the answers**")
+    if one_step_high:
+        st.warning(f"**Your file seems to number the answers from 1.** "
+                   f"{numbering_words(one_step_high, scales)}", icon=":material/looks_one:")
+        fix_numbering = st.button("Yes: the answers are numbered from 1", type="primary",
+                                  icon=":material/check:", key="numbered_from_one")
+    numbered = st.multiselect(
+        "Questionnaires whose answers your file numbers from 1 (1 = the lowest answer, "
+        "e.g. \"Never\"), not from 0",
+        list(dict.fromkeys([*numbered_choices, *numbered])), default=numbered,
+        format_func=lambda key: scales[key].label if key in scales else key,
+        key=f"numbered_from_{mapping_version()}",
+        help="Leave empty when your file holds the answers' words (choice text) or "
+             "numbers them as the questionnaire does.")
+    if fix_numbering:
+        numbered = list(dict.fromkeys([*numbered, *one_step_high]))
+
 follow_up_end = mapping.follow_up_end
 if st.session_state.get(state.ROSTER) is not None:
     st.markdown("**Roster**")
@@ -386,10 +413,12 @@ if st.session_state.get(state.ROSTER) is not None:
 
 if st.button("Apply this mapping", type="primary", icon=":material/check:",
              key="apply_mapping", disabled=bool(duplicates),
-             help="Fix the columns chosen twice first." if duplicates else None):
+             help="Fix the columns chosen twice first." if duplicates else None) or (
+                 fix_numbering and not duplicates):
     new = with_group_values(pending, group_rows) if pending.group else pending
     new = replace(new, everyone_coached=bool(everyone_coached and not new.group),
                   follow_up_end=follow_up_end)
+    new = with_numbered_from(new, numbered, scales)
     if len(files) == 1 and (pending.wide_waves or not pending.wave):
         new = with_wide_waves(new, wide_rows)
     if new.wave and not wave_rows.empty:

@@ -90,3 +90,34 @@ def test_a_file_without_a_group_column_asks_whether_everyone_was_coached():
     confirm.check().run()
     at.button(key="apply_mapping").click().run()
     assert any(s.value.startswith("**Ready.**") for s in at.success)
+
+
+def test_a_numeric_qualtrics_export_is_read_once_the_lead_says_answers_start_at_1():
+    """Qualtrics numeric values: every MBI answer one step high (1 = Never). The page says
+    so in plain words, one click says the answers are numbered from 1, and the scores are
+    then those of the clean long file."""
+    at = open_page(new_app(), "data")
+    _upload(at, _csv("qualtrics_numeric.csv"))
+    at.button(key="drop_identifiers").click().run()
+    one_step = next(e for e in at.expander if e.label.startswith("Choose a scale's items"))
+    one_step.selectbox[0].set_value("mbi_ee")
+    one_step.selectbox[1].set_value("Q1_1")
+    one_step.selectbox[2].set_value("Q1_9")
+    one_step.button[0].click().run()
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "number the answers from 1" in w.value)
+    assert "Emotional exhaustion (MBI-HSS)" in warning and "from 1 to 7" in warning
+    assert "0 = Never" in warning
+    assert not any(s.value.startswith("**Ready.**") for s in at.success)
+
+    at.button(key="numbered_from_one").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("**Ready.**") for s in at.success), [
+        e.value for e in at.error]
+    (chosen,) = [m for m in at.multiselect if (m.key or "").startswith("numbered_from_")]
+    assert chosen.value == ["mbi_ee"]
+    assert not any("number the answers from 1" in w.value for w in at.warning)
+    # Saying it again is undone as easily: unselect, apply, and it blocks once more.
+    chosen.set_value([]).run()
+    at.button(key="apply_mapping").click().run()
+    assert not any(s.value.startswith("**Ready.**") for s in at.success)

@@ -165,6 +165,21 @@ def check_mapping(
                 f"({', '.join(missing)}), so {scale.label} will not be scored.",
                 "Map the missing items, or remove the scale from the mapping."))
 
+    for key, first in mapping.numbered_from.items():
+        scale = custom.get(key) or registry.get(key)
+        if key not in seen_scales or scale is None:
+            block("numbered_from_unknown_scale", f"numbered_from.{key}",
+                  f"The mapping says how the answers to {key!r} are numbered, but no scale "
+                  f"{key!r} is mapped.", "Map that scale's items, or remove it from "
+                  "numbered_from.")
+        elif scale.item_values is None and first - scale.item_minimum >= (
+                scale.item_maximum - scale.item_minimum + 1):
+            block("numbered_from_out_of_range", f"numbered_from.{key}",
+                  f"The mapping says {scale.label}'s lowest answer is written as {first:g}, "
+                  f"so none of its answers could be in its range "
+                  f"({scale.item_minimum:g}-{scale.item_maximum:g}).",
+                  "Give the number your export writes for the lowest answer (usually 1).")
+
     by_column: dict[str, list[str]] = {}
     for role, column in roles:
         by_column.setdefault(column, []).append(role)

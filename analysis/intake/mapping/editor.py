@@ -16,15 +16,18 @@ import pandas as pd
 
 from analysis.intake.codes import normalise_participant_codes
 from analysis.intake.instruments import Scale
+from analysis.intake.likert import LABEL_SETS
 from analysis.intake.mapping.model import (
     EXCLUDE,
     ColumnMapping,
     ScaleMapping,
     group_lookup,
 )
+from analysis.intake.scoring import ANSWERS_NUMBERED_FROM_ONE
 from analysis.intake.waves import canonical_wave_name, order_waves, parse_wave_label
 from analysis.intake.wide import blank_cells, wide_column_stem
 from analysis.model.errors import MappingError, UserFacingError
+from analysis.model.findings import Finding
 from analysis.model.schema import (
     ATTRIBUTE_COLUMNS,
     COACHED,
@@ -394,3 +397,57 @@ def wave_from_file_name(name: str) -> str:
             if time is not None and time.family in {"any", "months"}:
                 return canonical_wave_name(piece)
     return stem
+
+
+# ---------------------------------------------------------------------------
+# How the export numbers the answers (a numeric export counting "Never" as 1)
+# ---------------------------------------------------------------------------
+
+
+def numbering_choices(scales: Mapping[str, Scale]) -> list[str]:
+    """The scales an export may number from 1 where the questionnaire starts at 0 (the
+    MBI, UWES, PFI, CBI: 0 = "Never"); scales already starting at 1 are numbered alike."""
+    return [key for key, scale in scales.items() if scale.item_minimum == 0]
+
+
+def scales_numbered_from_one(findings: Sequence[Finding]) -> list[str]:
+    """The scales whose answers the scoring found one step high all through (1-7 for a
+    0-6 questionnaire): the ones to offer "numbered from 1" for."""
+    return list(dict.fromkeys(f.where for f in findings if f.code == ANSWERS_NUMBERED_FROM_ONE))
+
+
+def with_numbered_from(mapping: ColumnMapping, keys: Sequence[str],
+                       scales: Mapping[str, Scale]) -> ColumnMapping:
+    """The mapping saying that the answers of the scales ``keys`` (and only those) are
+    numbered from one above each scale's lowest answer (1 for a 0-6 scale); a scale not
+    in ``scales`` (a custom one) keeps the number the mapping gave it."""
+    return replace(mapping, numbered_from={
+        key: scales[key].item_minimum + 1 if key in scales else mapping.numbered_from[key]
+        for key in keys if key in scales or key in mapping.numbered_from})
+
+
+def lowest_answer(scale: Scale) -> str:
+    """The lowest answer of a scale in words, for the page ("0 = Never")."""
+    labels = LABEL_SETS.get(scale.label_set or "", {})
+    words = next((label for label, value in labels.items() if value == scale.item_minimum),
+                 None)
+    return f"{scale.item_minimum:g}" + (f" = {words}" if words else "")
+
+
+def numbering_words(keys: Sequence[str], scales: Mapping[str, Scale]) -> str:
+    """In plain words, why the answers of ``keys`` look numbered from 1 and what saying
+    so does: for the Data page's suggestion."""
+    named = [scales[k] for k in keys if k in scales]
+    if not named:
+        return ""
+    first = named[0]
+    listed = ", ".join(s.label for s in named[:-1]) + (" and " if len(named) > 1 else "") \
+        + named[-1].label
+    return (f"The answers to {listed} run one step high in your file: from "
+            f"{first.item_minimum + 1:g} to {first.item_maximum + 1:g}, where the "
+            f"questionnaire scores {first.item_minimum:g} to {first.item_maximum:g} "
+            f"({lowest_answer(first)}). Survey tools such as Qualtrics number the answer "
+            "choices from 1 when you export numeric values. Once you say that the "
+            f"answers are numbered from 1, {first.item_minimum + 1:g} is read as "
+            f"\"{lowest_answer(first).split(' = ')[-1]}\", {first.item_minimum + 2:g} as "
+            "the next answer, and so on.")

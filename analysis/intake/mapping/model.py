@@ -79,6 +79,10 @@ class ColumnMapping:
     ignore : columns the user looked at and chose not to use.
     follow_up_end : the organisation's follow-up end date (``YYYY-MM-DD``) for a roster
         without a ``censor_date`` column; None when the roster has one.
+    numbered_from : scale key → the number the export gives the scale's lowest answer,
+        for exports that number answers from 1 where the instrument scores from 0 (a
+        Qualtrics numeric export writes the MBI's "Never" as 1): ``{"mbi_ee": 1}``.
+        Scales not listed are read as the instrument numbers them.
     """
 
     participant_id: str
@@ -95,6 +99,7 @@ class ColumnMapping:
     ignore: tuple[str, ...] = ()
     everyone_coached: bool = False
     follow_up_end: str | None = None
+    numbered_from: dict[str, float] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------

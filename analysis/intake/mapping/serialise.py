@@ -44,6 +44,8 @@ def mapping_to_json(mapping: ColumnMapping) -> str:
         "ignore": list(mapping.ignore),
         "everyone_coached": mapping.everyone_coached,
         "follow_up_end": mapping.follow_up_end,
+        "numbered_from": {k: int(v) if float(v).is_integer() else v
+                          for k, v in mapping.numbered_from.items()},
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -80,7 +82,7 @@ def _text_list(value: Any, field_name: str) -> tuple[str, ...]:
 _JSON_FIELDS = {
     "version", "participant_id", "wave", "group", "group_values", "attributes", "scales",
     "custom_scales", "wave_order", "wave_labels", "wide_waves", "label_map", "ignore",
-    "everyone_coached", "follow_up_end",
+    "everyone_coached", "follow_up_end", "numbered_from",
 }
 
 
@@ -175,6 +177,15 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
         if (isinstance(number, bool) or not isinstance(number, int | float)
                 or not math.isfinite(number)):
             raise _fail(f"label_map.{label}", f"is {number!r}; it must be a number.")
+    numbered_from = document.get("numbered_from", {})
+    if not isinstance(numbered_from, dict):
+        raise _fail("numbered_from", "must be an object of scale names to numbers "
+                    "(e.g. {\"mbi_ee\": 1}).")
+    for scale_key, first in numbered_from.items():
+        if (isinstance(first, bool) or not isinstance(first, int | float)
+                or not math.isfinite(first)):
+            raise _fail(f"numbered_from.{scale_key}", f"is {first!r}; it must be the number "
+                        "your export gives the scale's lowest answer, e.g. 1.")
     wide_waves = _text_dict(document.get("wide_waves", {}), "wide_waves")
     for wave, pattern in wide_waves.items():
         try:
@@ -209,6 +220,7 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
         ignore=_text_list(document.get("ignore", []), "ignore"),
         everyone_coached=everyone_coached,
         follow_up_end=follow_up_end,
+        numbered_from={str(k): float(v) for k, v in numbered_from.items()},
     )
 
 

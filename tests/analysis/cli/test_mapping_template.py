@@ -43,7 +43,8 @@ def test_every_saved_mapping_fits_the_documented_schema(mapping):
 
 
 def test_the_sample_mappings_fit_the_schema():
-    for name in ("mapping_qualtrics.json", "mapping_redcap.json"):
+    for name in ("mapping_qualtrics.json", "mapping_qualtrics_numeric.json",
+                 "mapping_redcap.json"):
         jsonschema.validate(json.loads((SAMPLE_DATA / name).read_text("utf-8")), SCHEMA)
 
 

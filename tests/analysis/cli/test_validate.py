@@ -121,3 +121,27 @@ def test_python_dash_m_analysis_validate_runs_end_to_end(survey):
     )
     assert result.returncode == 0, result.stderr
     assert "Analysis can proceed." in result.stdout
+
+
+QUALTRICS_DROPS = ["--drop", "StartDate", "--drop", "EndDate", "--drop", "IPAddress",
+                   "--drop", "RecordedDate", "--drop", "RecipientLastName",
+                   "--drop", "RecipientFirstName", "--drop", "RecipientEmail",
+                   "--drop", "LocationLatitude", "--drop", "LocationLongitude"]
+
+
+def test_a_numeric_qualtrics_export_is_blocked_until_the_mapping_says_answers_start_at_1(
+        tmp_path, capsys):
+    export = REPO_ROOT / "sample_data" / "qualtrics_numeric.csv"
+    numbered = REPO_ROOT / "sample_data" / "mapping_qualtrics_numeric.json"
+    document = json.loads(numbered.read_text("utf-8"))
+    document["numbered_from"] = {}
+    unsaid = tmp_path / "mapping.json"
+    unsaid.write_text(json.dumps(document), "utf-8")
+
+    assert run(_parse([str(export), "--mapping", str(unsaid), *QUALTRICS_DROPS])) == 1
+    out = capsys.readouterr().out
+    assert "BLOCKING  answers_numbered_from_one [mbi_ee]" in out
+    assert '"numbered_from": {"mbi_ee": 1}' in out
+
+    assert run(_parse([str(export), "--mapping", str(numbered), *QUALTRICS_DROPS])) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Analysis can proceed.")

@@ -166,6 +166,7 @@ def _full_mapping() -> ColumnMapping:
         wave_labels={"Pre": "baseline"},
         label_map={"Hardly ever": 1.0},
         ignore=("StartDate",),
+        numbered_from={"mbi_ee": 1.0},
     )
 
 
@@ -173,6 +174,7 @@ def test_json_round_trip_gives_back_the_same_mapping():
     mapping = _full_mapping()
     text = mapping_to_json(mapping)
     assert json.loads(text)["version"] == 1
+    assert json.loads(text)["numbered_from"] == {"mbi_ee": 1}  # written as people would
     assert mapping_from_json(text) == mapping
     assert mapping_to_json(mapping_from_json(text)) == text  # stable: byte-for-byte
 
@@ -207,6 +209,9 @@ def test_json_round_trip_holds_for_any_group_values_and_ignore_list(group_values
          "'label_map.Often'"),
         ('{"version": 1, "participant_id": "id", "wide_waves": {"pre": "pre"}}',
          "'wide_waves.pre'"),
+        ('{"version": 1, "participant_id": "id", "numbered_from": {"mbi_ee": "one"}}',
+         "'numbered_from.mbi_ee'"),
+        ('{"version": 1, "participant_id": "id", "numbered_from": [1]}', "'numbered_from'"),
     ],
 )
 def test_bad_mapping_json_is_refused_naming_the_field(document, names):
@@ -258,6 +263,11 @@ def test_a_mapping_that_fits_has_no_blocking_findings():
         (ColumnMapping("Study ID", wave="Time point", custom_scales=({"key": "x"},)),
          "bad_custom_scale"),
         (ColumnMapping("Study ID", wide_waves={"pre": "pre"}), "bad_wide_pattern"),
+        (ColumnMapping("Study ID", wave="Time point", numbered_from={"mbi_ee": 1}),
+         "numbered_from_unknown_scale"),
+        (ColumnMapping("Study ID", wave="Time point", numbered_from={"mbi_ee": 8},
+                       scales=(ScaleMapping("mbi_ee", {"mbi_ee_1": "EE1"}),)),
+         "numbered_from_out_of_range"),
         (ColumnMapping("Study ID", wave="Time point",
                        scales=(ScaleMapping("mbi_ee", {"mbi_ee_1": "EE1"}),
                                ScaleMapping("mbi_ee_single", {}, "EE2"),

@@ -333,6 +333,43 @@ def test_answers_numbered_from_one_are_flagged_as_such():
     assert "numbered from 1" in finding.fix
 
 
+def test_a_whole_scale_numbered_from_one_gives_one_finding_that_says_so():
+    frame = ee_responses()
+    frame[EE_ITEMS] = frame[EE_ITEMS] + 1  # a Qualtrics numeric export: 1 = Never
+    result = score_responses(frame, [get_scale("mbi_ee")])
+    (finding,) = [f for f in result.findings if f.severity == "blocking"]
+    assert finding.code == "answers_numbered_from_one" and finding.where == "mbi_ee"
+    sevens = int((frame[EE_ITEMS] == 7).sum().sum())
+    assert "run from 1 to 7" in finding.what and f"{sevens} answers were 7" in finding.what
+    assert not findings_by_code(result, "out_of_range_values")  # not once per item
+
+
+def test_answers_numbered_from_one_are_scored_as_the_instrument_numbers_them():
+    frame = ee_responses()
+    shifted = frame.copy()
+    shifted[EE_ITEMS] = shifted[EE_ITEMS] + 1
+    shifted["mbi_ee_2"] = shifted["mbi_ee_2"].astype(object)
+    shifted.loc[0, "mbi_ee_2"] = MBI_LABELS[int(frame.loc[0, "mbi_ee_2"])]  # a label stays
+    result = score_responses(shifted, [get_scale("mbi_ee")], numbered_from={"mbi_ee": 1})
+    plain = score_responses(frame, [get_scale("mbi_ee")])
+    assert not [f for f in result.findings if f.severity == "blocking"]
+    pd.testing.assert_series_equal(result.frame["mbi_ee"], plain.frame["mbi_ee"])
+    # Worked by hand: all nine items answered 1 (= Never) sum to 0, all 7 to 54.
+    ends = long_frame(1).assign(**{i: [1, 7] for i in EE_ITEMS})
+    scored = score_responses(ends, [get_scale("mbi_ee")], numbered_from={"mbi_ee": 1})
+    assert scored.frame["mbi_ee"].tolist() == [0.0, 54.0]
+
+
+def test_cbi_answers_numbered_from_one_become_its_steps_of_25():
+    frame = long_frame(5)
+    for i in range(1, 7):
+        frame[f"cbi_p_{i}"] = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5]
+    result = score_responses(frame, [get_scale("cbi_personal")],
+                             numbered_from={"cbi_personal": 1})
+    assert result.frame["cbi_p_1"].tolist() == [0, 25, 50, 75, 100] * 2
+    assert not findings_by_code(result, "out_of_range_values")
+
+
 def test_cbi_codes_that_are_not_steps_of_25_are_rejected():
     frame = long_frame(10)
     for i in range(1, 7):
