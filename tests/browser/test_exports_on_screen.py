@@ -131,19 +131,23 @@ def test_qualtrics_choice_text_exports_one_per_wave(page, app_url):
 def test_qualtrics_numeric_export_whose_answers_are_numbered_from_one(page, app_url):
     """Numeric values: 1 = Never ... 7 = Every day. The page says so and one click reads
     them as the questionnaire numbers them; the Overview then matches the long file."""
-    started = _start(page, app_url)
+    _start(page, app_url)
     _upload(page, [SAMPLE / "qualtrics_numeric.csv"])
     _drop_identifiers(page)
     _scale_items_in_one_step(page, "Emotional exhaustion (MBI-HSS)",
                              [f"Q1_{i}" for i in range(1, 10)])
     page.get_by_text("Your file seems to number the answers from 1").wait_for(
         timeout=TIMEOUT_MS)
-    screenshot(page, "export_qualtrics_numeric_suggestion")
-    page.get_by_role("button", name="Yes: the answers are numbered from 1").click()
-    page.get_by_text("Ready.").first.wait_for(timeout=TIMEOUT_MS)
     wait_for_app(page, NAVIGATION["data"][1])
+    screenshot(page, "export_qualtrics_numeric_suggestion")
+    yes = page.get_by_role("button", name="Yes: the answers are numbered from 1")
+    for _ in range(3):  # a click during a rerun can be lost
+        if page.get_by_text("Ready.").count() or not yes.count():
+            break
+        yes.click()
+        wait_for_app(page, NAVIGATION["data"][1])
+    page.get_by_text("Ready.").first.wait_for(timeout=TIMEOUT_MS)
     screenshot(page, "export_qualtrics_numeric_data_ready")
-    TIMINGS["qualtrics_numeric"] = time.monotonic() - started
     _overview_shows(page, *_expected_from_long(), "qualtrics_numeric")
 
 
