@@ -208,7 +208,14 @@ def uploaded_frames(digest: str, _files: tuple[UploadedFile, ...]) -> list[pd.Da
 
 def check_roster(roster: UploadedFile) -> None:
     """Raise :class:`UserFacingError` when a roster file cannot be read at all."""
-    read_survey_file(roster.content, roster.name, sheet=roster.sheet)
+    roster_frame(files_digest((roster,), None), roster)
+
+
+@st.cache_data(scope="session", max_entries=2, show_spinner="Reading your roster…")
+def roster_frame(digest: str, _roster: UploadedFile) -> pd.DataFrame:
+    """The roster as read, for the Data page's choice of its columns. Raises
+    :class:`UserFacingError` for a file that cannot be read."""
+    return read_survey_file(_roster.content, _roster.name, sheet=_roster.sheet).frame
 
 
 def refuse_upload(files: tuple[UploadedFile, ...], message: str) -> None:

@@ -50,6 +50,10 @@ COMMENTS: dict[str, str] = {
                      "questionnaire scores from 0 (a Qualtrics numeric export writes "
                      "\"Never\" as 1): {\"mbi_ee\": 1}. Leave {} for answer labels.",
     "ignore": "Columns deliberately not used.",
+    "roster_columns": "The roster's columns, when their names are not the usual ones: "
+                      "participant_id, start_date, exit_date, retained (still employed "
+                      "yes/no), exit_reason, censor_date, group -> the roster's column "
+                      "(\"\" = not in the roster). Fields left out are found by name.",
     "follow_up_end": "Roster without censor_date: the last date exits were recorded, "
                      "YYYY-MM-DD (or --follow-up-end).",
 }
@@ -88,7 +92,7 @@ def commented_template(mapping: ColumnMapping) -> str:
     for field in ("version", "participant_id", "wave", "wave_labels", "wave_order",
                   "wide_waves", "group", "group_values", "everyone_coached", "attributes",
                   "scales", "custom_scales", "label_map", "numbered_from", "ignore",
-                  "follow_up_end"):
+                  "roster_columns", "follow_up_end"):
         commented[f"// {field}"] = COMMENTS[field]
         commented[field] = document[field]
     return json.dumps(commented, indent=2, ensure_ascii=False) + "\n"

@@ -12,6 +12,7 @@ from analysis.intake.ingest.read import read_survey_file
 from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.model import (
     EXCLUDE,
+    ROSTER_FIELDS,
     ColumnMapping,
     group_lookup,
 )
@@ -48,12 +49,15 @@ _ROSTER_NAMES: dict[str, tuple[str, ...]] = {
                   "reason"),
     CENSOR_DATE: ("censordate", "followupend", "followupenddate", "studyend",
                   "studyenddate", "censor"),
-    RETAINED: ("retained", "stillemployed", "employed", "stayed"),
+    RETAINED: ("retained", "stillemployed", "employed", "stayed", "employmentstatus",
+               "status"),
 }
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}([ T].*)?\s*$")
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
-_YES = {"yes", "y", "true", "1", "retained", "stayed", "employed"}
-_NO = {"no", "n", "false", "0", "left", "exited", "departed"}
+_YES = {"yes", "y", "true", "1", "retained", "stayed", "employed", "still employed",
+        "active", "current"}
+_NO = {"no", "n", "false", "0", "left", "exited", "departed", "terminated", "inactive",
+       "resigned", "separated", "retired"}
 
 
 def _key(name: object) -> str:
@@ -71,6 +75,48 @@ def _roster_columns(frame: pd.DataFrame) -> dict[str, str]:
                 renames[match] = target
                 break
     return renames
+
+
+# The roster fields found by name and renamed to the tool's own names before reading.
+_RENAMED_FIELDS = (START_DATE, EXIT_DATE, RETAINED, EXIT_REASON, CENSOR_DATE)
+
+
+def roster_columns_used(frame: pd.DataFrame, mapping: ColumnMapping | None = None
+                        ) -> dict[str, str | None]:
+    """Which column of the roster is each roster field (:data:`ROSTER_FIELDS`), or None.
+
+    The mapping's ``roster_columns`` decide first (``""``: the roster has none); the
+    rest is found as the reader always did: the participant code is the survey's
+    participant column when the roster has it, else the column that looks like codes;
+    the group is the survey's group column, else ``group``; the dates, the status and
+    the reason by their usual names (start_date, "Date left", exit_reason...). For the
+    Data page, which offers each as a choice, and for :func:`read_roster`."""
+    given = dict(mapping.roster_columns) if mapping is not None else {}
+    by_name = {target: column for column, target in _roster_columns(frame).items()}
+    used: dict[str, str | None] = {}
+    for name in ROSTER_FIELDS:
+        if name in given:
+            used[name] = given[name] or None
+        elif name == PARTICIPANT_ID:
+            used[name] = (mapping.participant_id if mapping is not None
+                          and mapping.participant_id in frame.columns
+                          else find_participant_column(frame))
+        elif name == GROUP:
+            used[name] = (mapping.group if mapping is not None and mapping.group
+                          and mapping.group in frame.columns
+                          else GROUP if GROUP in frame.columns else None)
+        else:
+            used[name] = by_name.get(name)
+    return used
+
+
+def _as_roster_fields(frame: pd.DataFrame, used: dict[str, str | None]) -> pd.DataFrame:
+    """The roster with each chosen date, status and reason column under the tool's own
+    name; a column that merely has such a name but was not chosen is left out."""
+    renames = {used[name]: name for name in _RENAMED_FIELDS if used[name]}
+    unchosen = [c for c in frame.columns if c in _RENAMED_FIELDS and c not in renames
+                and c not in (used[PARTICIPANT_ID], used[GROUP])]
+    return frame.drop(columns=unchosen).rename(columns=renames)
 
 
 def _date_order(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[bool | None, list[Finding]]:
@@ -150,8 +196,8 @@ def _with_follow_up_end(roster: pd.DataFrame, follow_up_end: str | None,
         filled = roster.copy()
         if CENSOR_DATE in filled.columns:
             filled[CENSOR_DATE] = filled[CENSOR_DATE].fillna(end)
-        else:
-            filled[CENSOR_DATE] = end
+        else:  # the same resolution as the dates read from the file
+            filled[CENSOR_DATE] = pd.Series(end, index=filled.index, dtype="datetime64[ns]")
         return filled, []
     if CENSOR_DATE in roster.columns and roster[CENSOR_DATE].notna().all():
         return roster, []
@@ -183,9 +229,11 @@ def read_roster(
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Read a roster (one row per participant) for the retention analysis.
 
-    The participant code column is the mapping's when the roster has it, else found by
-    name; codes are normalised and hashed exactly as the survey's are, so the two match.
-    Columns are recognised by name: start_date (program start), exit_date (blank while
+    Each column is the one the mapping's ``roster_columns`` names (chosen on the Data
+    page), else found as :func:`roster_columns_used` says: the participant code is the
+    survey's participant column when the roster has it, else found by name; codes are
+    normalised and hashed exactly as the survey's are, so the two match. Other columns
+    are recognised by name: start_date (program start), exit_date (blank while
     employed), exit_reason, censor_date (follow-up end) and retained (yes/no). Dates in
     YYYY-MM-DD are read as such; numeric dates like 03/04/2024 are read day-first or
     month-first as the values show, with a warning when they cannot tell. The group is
@@ -200,20 +248,21 @@ def read_roster(
         finding (identifier, duplicate codes...) stops it.
     """
     result = read_survey_file(file.content, file.name, sheet=file.sheet)
-    frame = result.frame.rename(columns=_roster_columns(result.frame))
     findings: list[Finding] = list(result.findings)
     where = f"roster {file.name}"
-
-    id_column = None
-    if mapping is not None and mapping.participant_id in frame.columns:
-        id_column = mapping.participant_id
-    else:
-        id_column = find_participant_column(frame)
-    group_column = None
-    if mapping is not None and mapping.group and mapping.group in frame.columns:
-        group_column = mapping.group
-    elif GROUP in frame.columns:
-        group_column = GROUP
+    used = roster_columns_used(result.frame, mapping)
+    absent = {name: column for name, column in used.items()
+              if column and column not in result.frame.columns}
+    if absent:
+        return _empty_roster(), [*findings, *(
+            Finding("blocking", "roster_column_missing", where,
+                    f"The roster has no column {column!r}, chosen as its "
+                    f"{name.replace('_', ' ')}.",
+                    "Choose the roster's column for it on the Data page (Roster), or "
+                    "correct roster_columns in the mapping.")
+            for name, column in absent.items())]
+    frame = _as_roster_fields(result.frame, used)
+    id_column, group_column = used[PARTICIPANT_ID], used[GROUP]
 
     found = find_identifiers(frame, participant_id_column=id_column)
     chosen = {str(c) for c in drop_columns}
@@ -228,7 +277,8 @@ def read_roster(
             *findings,
             Finding("blocking", "roster_no_participant_id", where,
                     "The roster has no participant code column.",
-                    "Add a participant_id column with the same codes as the survey."),
+                    "Choose the roster's participant code column on the Data page "
+                    "(Roster), or add a participant_id column with the survey's codes."),
         ]
     if START_DATE not in frame.columns and RETAINED not in frame.columns:
         return _empty_roster(), [
@@ -236,7 +286,9 @@ def read_roster(
             Finding("blocking", "roster_no_dates", where,
                     "The roster has neither a start_date column nor a retained (yes/no) "
                     "column, so retention cannot be worked out.",
-                    "Add start_date and exit_date columns (YYYY-MM-DD), or a retained column."),
+                    "Choose the roster's start date and left date columns (or its "
+                    "still-employed status) on the Data page (Roster), or add start_date "
+                    "and exit_date columns (YYYY-MM-DD) or a retained column."),
         ]
 
     codes, n_changed = normalise_participant_codes(frame[id_column])

@@ -13,7 +13,9 @@ from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.instruments import all_scales
 from analysis.intake.mapping.editor import (
     GROUP_CHOICES,
+    NOT_IN_ROSTER,
     NOT_USED,
+    ROSTER_QUESTIONS,
     UNASSIGNED,
     column_range,
     duplicate_uses,
@@ -33,12 +35,14 @@ from analysis.intake.mapping.editor import (
     wide_wave_rows,
     with_group_values,
     with_numbered_from,
+    with_roster_columns,
     with_scale_items,
     with_wave_names,
     with_wide_waves,
 )
 from analysis.intake.mapping.model import ScaleMapping, custom_scale_from_definition
 from analysis.intake.mapping.serialise import mapping_from_json, mapping_to_json
+from analysis.intake.roster import roster_columns_used
 from analysis.model.errors import UserFacingError
 from analysis.model.findings import findings_table
 from analysis.workspace import Permission
@@ -401,14 +405,33 @@ if numbered_choices or numbered or one_step_high:
         numbered = list(dict.fromkeys([*numbered, *one_step_high]))
 
 follow_up_end = mapping.follow_up_end
-if st.session_state.get(state.ROSTER) is not None:
+roster_upload = st.session_state.get(state.ROSTER)
+roster_choice: dict[str, str | None] | None = None
+if roster_upload is not None:
     st.markdown("**Roster**")
+    roster_columns = [str(c) for c in state.roster_frame(
+        state.files_digest((roster_upload,), None), roster_upload).columns]
+    suggested = roster_columns_used(state.roster_frame(
+        state.files_digest((roster_upload,), None), roster_upload), pending)
+    st.caption(f"Which column of the roster **{roster_upload.name}** is what, suggested from "
+               "the column names. Retention needs the participant code and either the "
+               "start date (with the left date) or a still-employed status; choose \""
+               f"{NOT_IN_ROSTER}\" for what your roster does not have.")
+    roster_choices = [NOT_IN_ROSTER, *roster_columns]
+    grid = st.columns(3)
+    roster_choice = {}
+    for i, (name, question) in enumerate(ROSTER_QUESTIONS.items()):
+        current = suggested.get(name)
+        roster_choice[name] = grid[i % 3].selectbox(
+            question, roster_choices,
+            index=roster_choices.index(current) if current in roster_choices else 0,
+            key=f"roster_{name}_{mapping_version()}")
     chosen_end = st.date_input(
         "Follow-up end: the last date exits were recorded", format="YYYY-MM-DD",
         value=date.fromisoformat(mapping.follow_up_end) if mapping.follow_up_end else None,
         key=f"follow_up_end_{mapping_version()}",
         help="People still employed are followed up to this date. Needed when the roster "
-             "has no censor_date column; where it has one, this fills its blanks.")
+             "has no follow-up end column; where it has one, this fills its blanks.")
     follow_up_end = chosen_end.isoformat() if chosen_end else None
 
 if st.button("Apply this mapping", type="primary", icon=":material/check:",
@@ -419,6 +442,8 @@ if st.button("Apply this mapping", type="primary", icon=":material/check:",
     new = replace(new, everyone_coached=bool(everyone_coached and not new.group),
                   follow_up_end=follow_up_end)
     new = with_numbered_from(new, numbered, scales)
+    if roster_choice is not None:
+        new = with_roster_columns(new, roster_choice)
     if len(files) == 1 and (pending.wide_waves or not pending.wave):
         new = with_wide_waves(new, wide_rows)
     if new.wave and not wave_rows.empty:

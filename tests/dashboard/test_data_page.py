@@ -121,3 +121,51 @@ def test_a_numeric_qualtrics_export_is_read_once_the_lead_says_answers_start_at_
     chosen.set_value([]).run()
     at.button(key="apply_mapping").click().run()
     assert not any(s.value.startswith("**Ready.**") for s in at.success)
+
+
+def test_a_roster_with_its_own_column_names_is_described_on_screen():
+    """An HR export: no column has the tool's names, no follow-up end column. The lead
+    picks each column and the follow-up end on the Data page; the roster then reads
+    exactly as the sample's own roster does."""
+    from datetime import date
+
+    from analysis.intake.ingest.upload import UploadedFile
+    from analysis.intake.mapping.serialise import mapping_from_json
+    from analysis.intake.roster import read_roster
+    from dashboard.state import MAPPING_JSON
+
+    names = {"participant_id": "Employee code", "group": "Arm",
+             "start_date": "Coaching began", "exit_date": "Date of separation",
+             "exit_reason": "Why they left"}
+    hr = pd.read_csv(SAMPLE / "roster.csv").drop(columns=["censor_date", "cohort"])
+    hr = hr.rename(columns=names)
+    at = open_page(new_app(), "data")
+    _upload(at, _csv("responses_long.csv"))
+    _upload(at, ("hr_export.csv", hr.to_csv(index=False).encode(), "text/csv"),
+            key="roster_file")
+    assert not any(s.value.startswith("**Ready.**") for s in at.success)
+
+    boxes = {b.key.split("_", 1)[1].rsplit("_", 1)[0]: b for b in at.selectbox
+             if (b.key or "").startswith("roster_")}
+    assert set(boxes) == {"participant_id", "start_date", "exit_date", "retained",
+                          "exit_reason", "censor_date", "group"}
+    assert boxes["retained"].value == "(not in the roster)"
+    for field, column in names.items():
+        boxes[field].set_value(column)
+    (end,) = [d for d in at.date_input if (d.key or "").startswith("follow_up_end_")]
+    end.set_value(date(2026, 9, 30))
+    at.run()
+    at.button(key="apply_mapping").click().run()
+    assert not at.exception
+    ready = [s.value for s in at.success if s.value.startswith("**Ready.**")]
+    assert ready and "with a roster" in ready[0], [e.value for e in at.error]
+
+    # What was said on screen, saved in the mapping, reads the roster as the sample's own.
+    mapping = mapping_from_json(at.session_state[MAPPING_JSON])
+    assert mapping.roster_columns == {**names, "retained": "", "censor_date": ""}
+    got, _ = read_roster(UploadedFile("hr_export.csv", hr.to_csv(index=False).encode()),
+                         mapping, key=b"k" * 32)
+    want, _ = read_roster(UploadedFile("roster.csv", (SAMPLE / "roster.csv").read_bytes()),
+                          mapping_from_json('{"participant_id": "participant_id"}'),
+                          key=b"k" * 32)
+    pd.testing.assert_frame_equal(got, want, check_like=True)

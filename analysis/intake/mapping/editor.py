@@ -19,6 +19,7 @@ from analysis.intake.instruments import Scale
 from analysis.intake.likert import LABEL_SETS
 from analysis.intake.mapping.model import (
     EXCLUDE,
+    ROSTER_FIELDS,
     ColumnMapping,
     ScaleMapping,
     group_lookup,
@@ -30,10 +31,15 @@ from analysis.model.errors import MappingError, UserFacingError
 from analysis.model.findings import Finding
 from analysis.model.schema import (
     ATTRIBUTE_COLUMNS,
+    CENSOR_DATE,
     COACHED,
     COMPARISON,
+    EXIT_DATE,
+    EXIT_REASON,
     GROUP,
     PARTICIPANT_ID,
+    RETAINED,
+    START_DATE,
     WAVE,
 )
 
@@ -451,3 +457,30 @@ def numbering_words(keys: Sequence[str], scales: Mapping[str, Scale]) -> str:
             f"answers are numbered from 1, {first.item_minimum + 1:g} is read as "
             f"\"{lowest_answer(first).split(' = ')[-1]}\", {first.item_minimum + 2:g} as "
             "the next answer, and so on.")
+
+
+# ---------------------------------------------------------------------------
+# The roster's columns
+# ---------------------------------------------------------------------------
+
+NOT_IN_ROSTER = "(not in the roster)"
+ROSTER_QUESTIONS: dict[str, str] = {
+    PARTICIPANT_ID: "Participant code (the same codes as the survey)",
+    START_DATE: "Start date (when the program began for them)",
+    EXIT_DATE: "Left date (blank while still employed)",
+    RETAINED: "Still employed? (a yes/no or active/left status)",
+    EXIT_REASON: "Reason for leaving",
+    CENSOR_DATE: "Follow-up end date (censor date)",
+    GROUP: "Group (coached / comparison)",
+}
+assert tuple(ROSTER_QUESTIONS) == ROSTER_FIELDS
+
+
+def with_roster_columns(mapping: ColumnMapping,
+                        chosen: Mapping[str, str | None]) -> ColumnMapping:
+    """The mapping with the roster's columns as chosen on the page: each roster field →
+    its column, ``""`` for one the roster does not have (``None`` or
+    :data:`NOT_IN_ROSTER`)."""
+    columns = {name: ("" if chosen.get(name) in (None, "", NOT_IN_ROSTER)
+                      else str(chosen[name])) for name in ROSTER_FIELDS if name in chosen}
+    return replace(mapping, roster_columns=columns)

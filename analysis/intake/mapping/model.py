@@ -16,10 +16,15 @@ import pandas as pd
 from analysis.intake.instruments import Scale, all_scales, custom_scale
 from analysis.model.errors import MappingError
 from analysis.model.schema import (
+    CENSOR_DATE,
     COACHED,
     COMPARISON,
+    EXIT_DATE,
+    EXIT_REASON,
     GROUP,
     PARTICIPANT_ID,
+    RETAINED,
+    START_DATE,
     Cutoff,
 )
 
@@ -30,6 +35,9 @@ GROUP_TARGETS: tuple[str, ...] = (COACHED, COMPARISON, EXCLUDE)
 # added as its own column on reading so it can be mapped as the group.
 REDCAP_ARM = "redcap_arm"
 MAX_MAPPING_CHARACTERS = 1_000_000  # a mapping is a few kB; refuse anything absurd
+# What a roster's columns can be (ColumnMapping.roster_columns), in the order asked.
+ROSTER_FIELDS: tuple[str, ...] = (PARTICIPANT_ID, START_DATE, EXIT_DATE, RETAINED,
+                                  EXIT_REASON, CENSOR_DATE, GROUP)
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,9 @@ class ColumnMapping:
         for exports that number answers from 1 where the instrument scores from 0 (a
         Qualtrics numeric export writes the MBI's "Never" as 1): ``{"mbi_ee": 1}``.
         Scales not listed are read as the instrument numbers them.
+    roster_columns : roster field (:data:`ROSTER_FIELDS`: participant_id, start_date,
+        exit_date, retained, exit_reason, censor_date, group) → the roster file's column;
+        ``""`` says the roster has no such column. Fields not listed are found by name.
     """
 
     participant_id: str
@@ -100,6 +111,7 @@ class ColumnMapping:
     everyone_coached: bool = False
     follow_up_end: str | None = None
     numbered_from: dict[str, float] = field(default_factory=dict)
+    roster_columns: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from analysis.intake.mapping.model import (
     GROUP_TARGETS,
     MAPPING_VERSION,
     MAX_MAPPING_CHARACTERS,
+    ROSTER_FIELDS,
     ColumnMapping,
     ScaleMapping,
 )
@@ -46,6 +47,7 @@ def mapping_to_json(mapping: ColumnMapping) -> str:
         "follow_up_end": mapping.follow_up_end,
         "numbered_from": {k: int(v) if float(v).is_integer() else v
                           for k, v in mapping.numbered_from.items()},
+        "roster_columns": dict(mapping.roster_columns),
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -82,7 +84,7 @@ def _text_list(value: Any, field_name: str) -> tuple[str, ...]:
 _JSON_FIELDS = {
     "version", "participant_id", "wave", "group", "group_values", "attributes", "scales",
     "custom_scales", "wave_order", "wave_labels", "wide_waves", "label_map", "ignore",
-    "everyone_coached", "follow_up_end", "numbered_from",
+    "everyone_coached", "follow_up_end", "numbered_from", "roster_columns",
 }
 
 
@@ -186,6 +188,11 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
                 or not math.isfinite(first)):
             raise _fail(f"numbered_from.{scale_key}", f"is {first!r}; it must be the number "
                         "your export gives the scale's lowest answer, e.g. 1.")
+    roster_columns = _text_dict(document.get("roster_columns", {}), "roster_columns")
+    for roster_field in roster_columns:
+        if roster_field not in ROSTER_FIELDS:
+            raise _fail(f"roster_columns.{roster_field}", "is not a roster column this program "
+                        "knows.", f"Use one of: {', '.join(ROSTER_FIELDS)}.")
     wide_waves = _text_dict(document.get("wide_waves", {}), "wide_waves")
     for wave, pattern in wide_waves.items():
         try:
@@ -221,6 +228,7 @@ def mapping_from_json(text: str | bytes) -> ColumnMapping:
         everyone_coached=everyone_coached,
         follow_up_end=follow_up_end,
         numbered_from={str(k): float(v) for k, v in numbered_from.items()},
+        roster_columns=roster_columns,
     )
 
 

@@ -167,6 +167,7 @@ def _full_mapping() -> ColumnMapping:
         label_map={"Hardly ever": 1.0},
         ignore=("StartDate",),
         numbered_from={"mbi_ee": 1.0},
+        roster_columns={"participant_id": "Badge", "retained": ""},
     )
 
 
@@ -212,6 +213,8 @@ def test_json_round_trip_holds_for_any_group_values_and_ignore_list(group_values
         ('{"version": 1, "participant_id": "id", "numbered_from": {"mbi_ee": "one"}}',
          "'numbered_from.mbi_ee'"),
         ('{"version": 1, "participant_id": "id", "numbered_from": [1]}', "'numbered_from'"),
+        ('{"version": 1, "participant_id": "id", "roster_columns": {"hired": "Hire"}}',
+         "'roster_columns.hired'"),
     ],
 )
 def test_bad_mapping_json_is_refused_naming_the_field(document, names):

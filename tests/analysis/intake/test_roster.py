@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.model import ColumnMapping
-from analysis.intake.roster import read_roster
+from analysis.intake.roster import read_roster, roster_columns_used
 
 KEY = b"roster-test-key-0123456789abcdef"
 
@@ -58,3 +58,60 @@ def test_a_roster_with_only_retained_needs_no_follow_up_end():
     frame = pd.DataFrame({"participant_id": ["P1", "P2"], "retained": ["yes", "no"]})
     _, findings = read_roster(_roster(frame), ColumnMapping("participant_id"), key=KEY)
     assert not [f for f in findings if f.severity == "blocking"]
+
+
+# --- the roster's columns, as chosen on the Data page (mapping.roster_columns) ----------
+
+HR_EXPORT = pd.DataFrame({"Badge": ["P1", "P2", "P3"],
+                          "Arm": ["coached", "comparison", "coached"],
+                          "Coaching began": ["2024-01-01"] * 3,
+                          "Separation": ["", "2024-06-30", ""],
+                          "start_date": ["1990-01-01"] * 3,  # a hire date, named as the tool's
+                          "Why": ["", "Relocated", ""],
+                          "Study closed": ["2025-12-31"] * 3})
+CHOSEN = {"participant_id": "Badge", "start_date": "Coaching began", "exit_date": "Separation",
+          "retained": "", "exit_reason": "Why", "censor_date": "Study closed", "group": "Arm"}
+
+
+def test_chosen_roster_columns_are_read_as_those_fields_and_no_other_column_is():
+    mapping = ColumnMapping("participant_id", roster_columns=CHOSEN)
+    roster, findings = read_roster(_roster(HR_EXPORT), mapping, key=KEY)
+    assert not [f for f in findings if f.severity == "blocking"], findings
+    expected, _ = read_roster(_roster(ROWS.assign(
+        exit_reason=["", "Relocated", ""], censor_date=["2025-12-31"] * 3)),
+        ColumnMapping("participant_id"), key=KEY)
+    pd.testing.assert_frame_equal(roster, expected)  # the hire date named start_date is not used
+
+
+def test_without_choices_the_same_file_cannot_be_read_and_says_where_to_choose():
+    frame = HR_EXPORT[["Badge", "Arm", "Why"]]
+    _, findings = read_roster(_roster(frame), ColumnMapping("participant_id"), key=KEY)
+    (blocking,) = [f for f in findings if f.severity == "blocking"]
+    assert blocking.code == "roster_no_participant_id" and "Data page (Roster)" in blocking.fix
+    with_id = ColumnMapping("participant_id", roster_columns={"participant_id": "Badge"})
+    _, findings = read_roster(_roster(frame), with_id, key=KEY)
+    (blocking,) = [f for f in findings if f.severity == "blocking"]
+    assert blocking.code == "roster_no_dates" and "Data page (Roster)" in blocking.fix
+
+
+def test_the_columns_offered_are_the_choices_then_the_usual_names():
+    offered = roster_columns_used(HR_EXPORT, ColumnMapping("participant_id"))
+    assert offered["start_date"] == "start_date" and offered["exit_date"] is None
+    assert offered["participant_id"] is None  # three codes are too few to tell
+    chosen = roster_columns_used(HR_EXPORT, ColumnMapping("x", roster_columns=CHOSEN))
+    assert chosen == {**CHOSEN, "retained": None}
+
+
+def test_a_chosen_column_the_roster_lacks_blocks_naming_it():
+    mapping = ColumnMapping("participant_id", roster_columns={"start_date": "Began"})
+    _, findings = read_roster(_roster(ROWS), mapping, key=KEY)
+    (blocking,) = [f for f in findings if f.severity == "blocking"]
+    assert blocking.code == "roster_column_missing" and "'Began'" in blocking.what
+
+
+def test_a_status_column_in_words_is_the_still_employed_answer():
+    frame = pd.DataFrame({"participant_id": ["P1", "P2", "P3", "P4"],
+                          "Employment status": ["Active", "Terminated", "active ", "Resigned"]})
+    roster, findings = read_roster(_roster(frame), ColumnMapping("participant_id"), key=KEY)
+    assert not [f for f in findings if f.severity == "blocking"]
+    assert roster["retained"].tolist() == [True, False, True, False]
