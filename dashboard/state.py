@@ -560,15 +560,17 @@ def base_scenario(summary: ProgramSummary) -> tuple[Scenario | None, str]:
     """The loaded scenario with this program's effects, else the default (or why none)."""
     text = st.session_state.get(SCENARIO)
     if text:
-        return scenario_with_program_effects(load_scenario(text), summary), ""
+        return scenario_with_program_effects(load_scenario(text), summary)
     return default_scenario(summary)
 
 
 def current_scenario(summary: ProgramSummary) -> tuple[Scenario | None, str]:
-    """The scenario as edited on the ROI page, else :func:`base_scenario`."""
+    """The scenario as last edited on the ROI page (costs and assumptions typed there
+    outlive filter changes and page switches), with this program's effects; else
+    :func:`base_scenario`."""
     text = st.session_state.get(SCENARIO_IN_USE) or st.session_state.get(SCENARIO)
     if text:
-        return scenario_with_program_effects(load_scenario(text), summary), ""
+        return scenario_with_program_effects(load_scenario(text), summary)
     return default_scenario(summary)
 
 

@@ -14,7 +14,7 @@ read from an ``analysis`` table or result and formatted for people
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import pandas as pd
@@ -26,7 +26,7 @@ from analysis.present import figures
 from analysis.present.formatting import as_float, interval, percent, score
 from analysis.roi.model import INTENT_TO_LEAVE_CAVEAT
 from analysis.roi.results import RoiResults, roi_summary_row
-from analysis.roi.scenario import Scenario, scenario_from_summary
+from analysis.roi.scenario import BENEFIT_VIEWS, Scenario, scenario_from_summary
 from analysis.roi.uncertainty import defaults_in_use
 from analysis.stats.summary import ProgramSummary, summary_json
 
@@ -62,12 +62,27 @@ def default_scenario(summary: ProgramSummary) -> tuple[Scenario | None, str]:
         return None, str(error)
 
 
-def scenario_with_program_effects(base: Scenario, summary: ProgramSummary) -> Scenario:
-    """A loaded scenario with its effects replaced by this program's results (its view kept)."""
+def scenario_with_program_effects(base: Scenario, summary: ProgramSummary
+                                  ) -> tuple[Scenario | None, str]:
+    """A user's scenario (loaded, or typed on the ROI page: costs, assumptions, choices
+    kept) with its effects replaced by this program's results, or None and the reason.
+
+    Its view is kept when these results support it, else the other view is taken (a
+    filter may leave no retention difference): never the effects of other data.
+    """
     try:
-        return scenario_from_summary(summary_json(summary), base=base)
-    except ScenarioError:
-        return base
+        return scenario_from_summary(summary_json(summary), base=base), ""
+    except ScenarioError as error:
+        why = str(error)
+    for view in BENEFIT_VIEWS:
+        if view == base.benefits.view:
+            continue
+        other = replace(base, benefits=replace(base.benefits, view=view))
+        try:
+            return scenario_from_summary(summary_json(summary), base=other), ""
+        except ScenarioError:
+            continue
+    return None, why
 
 
 def _row(table: pd.DataFrame | None, **match: object) -> pd.Series | None:

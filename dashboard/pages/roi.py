@@ -36,7 +36,7 @@ if summary is None:
                "the resampling is done.")
     resampling.wait_here(job)
     st.stop()
-base, why = state.base_scenario(summary)
+base, why = state.current_scenario(summary)  # what the user typed here last, kept
 if base is None:
     st.warning(f"No ROI can be worked out from these data yet. {why}",
                icon=":material/payments:")

@@ -251,3 +251,37 @@ def test_downloads_offer_the_brief_the_deck_and_grammatical_row_counts():
     assert any(label.startswith("PowerPoint deck") for label in labels)
     assert "retention_logrank.csv (1 row)" in labels
     assert not any("(1 rows)" in label for label in labels)
+
+
+def test_roi_inputs_typed_by_the_user_outlive_a_filter_change_and_a_page_switch():
+    at = open_page(new_app(), "roi")
+    default_cost = _number(_metric(at, "Total cost"))
+    at.number_input(key="roi_participants").set_value(40)
+    at.selectbox(key="roi_cost_model").set_value("one_to_one")
+    at.checkbox(key="roi_time").uncheck()
+    at.run()
+    # Row 1 of the assumptions table is the fee per one-to-one session ($250 by default).
+    at.session_state["roi_assumptions"] = {"edited_rows": {1: {"value": 300.0}},
+                                           "added_rows": [], "deleted_rows": []}
+    at.run()
+    typed_cost = _number(_metric(at, "Total cost"))
+    assert typed_cost != default_cost
+
+    def still_typed():
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.number_input(key="roi_participants").value == 40
+        assert at.selectbox(key="roi_cost_model").value == "one_to_one"
+        assert at.checkbox(key="roi_time").value is False
+        assert "Fee per one-to-one session" not in " ".join(w.value for w in at.warning)
+        assert _number(_metric(at, "Total cost")) == typed_cost  # costs do not depend on data
+
+    for page in ("overview", "retention", "roi"):
+        open_page(at, page)
+    still_typed()
+    # A filter (set as state: AppTest loses sidebar widgets under st.navigation).
+    at.session_state["filter_site"] = ["North Campus"]
+    open_page(at, "roi")
+    still_typed()
+    open_page(at, "overview")
+    open_page(at, "roi")
+    still_typed()

@@ -108,3 +108,29 @@ def test_every_roi_surface_names_the_inputs_that_are_still_defaults(summary, roi
     finding = next(f for f in overview.key_findings(summary, "mbi_ee", roi)
                    if f.headline.startswith("Return on investment"))
     assert statement.defaults_note == finding.caveats[0]
+
+
+def test_a_users_scenario_takes_the_programs_effects_and_never_keeps_stale_ones(
+        program, summary):
+    """Costs typed on the ROI page are kept; the effects always come from the data shown,
+    in the user's view when the data support it, else in the view they do support."""
+    from dataclasses import replace
+
+    observed, _ = overview.default_scenario(summary)
+    assert observed.benefits.view == "observed"
+    typed = replace(observed, participants=40, benefits=replace(
+        observed.benefits, retention_difference=0.9, retention_difference_ci=(0.8, 0.95)))
+    kept, _ = overview.scenario_with_program_effects(typed, summary)
+    assert kept.participants == 40 and kept.costs == typed.costs
+    assert kept.benefits.retention_difference == observed.benefits.retention_difference
+
+    # The sample withholds the 12-month burnout prevalence (release plan), so a modelled
+    # view typed earlier is answered in the observed view these data support.
+    modelled = replace(typed, benefits=replace(typed.benefits, view="modelled"))
+    switched, _ = overview.scenario_with_program_effects(modelled, summary)
+    assert switched.benefits.view == "observed" and switched.participants == 40
+    assert switched.benefits.retention_difference == observed.benefits.retention_difference
+
+    no_roster = summarize_program(ProgramData(program.responses, program.outcomes), FAST)
+    none, why = overview.scenario_with_program_effects(typed, no_roster)
+    assert none is None and "cannot be computed" in why  # not the stale 0.9
