@@ -51,6 +51,8 @@ def _datasets():
                                    f"Burnout item {i}" for i in range(1, 10)}
     yield "qualtrics", qualtrics, QUALTRICS_DROPPED, {
         "mapping": mapping_from_json((SAMPLE / "mapping_qualtrics.json").read_text())}
+    yield "qualtrics_numeric", _files("qualtrics_numeric.csv"), QUALTRICS_DROPPED, {
+        "mapping": mapping_from_json((SAMPLE / "mapping_qualtrics_numeric.json").read_text())}
     yield "surveymonkey", _files("surveymonkey_export.csv"), SURVEYMONKEY_DROPPED, {
         "scales": (ScaleMapping("mbi_ee", monkey_items),),
         "group_values": {"Coaching program": "coached",
