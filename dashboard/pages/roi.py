@@ -108,7 +108,10 @@ try:
 except ScenarioError as error:
     st.error(f"{error} The previous value is used until this is fixed.")
     scenario = chosen
-st.session_state[state.SCENARIO_IN_USE] = dump_scenario(scenario)
+in_use, previous = dump_scenario(scenario), st.session_state.get(state.SCENARIO_IN_USE)
+st.session_state[state.SCENARIO_IN_USE] = in_use
+if scenario != chosen and previous is not None and previous != in_use:
+    st.rerun()  # so the table says "your figure" beside what was just typed
 
 roi = state.current_roi(summary, data)
 if roi is None or roi.headline is None or roi.monte_carlo is None:

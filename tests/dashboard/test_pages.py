@@ -285,3 +285,14 @@ def test_roi_inputs_typed_by_the_user_outlive_a_filter_change_and_a_page_switch(
     open_page(at, "overview")
     open_page(at, "roi")
     still_typed()
+
+
+def test_a_typed_assumption_is_marked_as_the_users_figure_at_once():
+    at = open_page(new_app(), "roi")
+    at.session_state["roi_assumptions"] = {"edited_rows": {1: {"value": 300.0}},
+                                           "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    (table,) = [t.value for t in at.dataframe if "status" in t.value.columns]
+    assert table.loc[1, "status"] == "your figure" and table.loc[1, "value"] == 300
+    assert table.loc[0, "status"] == "default"
