@@ -34,7 +34,7 @@ from analysis.intake.privacy import (
     identifier_findings,
     pseudonymise_ids,
 )
-from analysis.intake.roster import read_roster
+from analysis.intake.roster import read_roster, roster_identifiers
 from analysis.intake.scoring import score_responses
 from analysis.intake.validation import validate_responses
 from analysis.intake.wide import wide_column_stem
@@ -269,6 +269,10 @@ def prepare_program(
         for identifier in remaining:
             identifiers.setdefault(identifier.column, identifier)
         frames.append((cleaned, upload.wave))
+    if roster is not None:  # dropped with the survey's columns, in the same click
+        for identifier in roster_identifiers(roster, mapping, drop_columns):
+            if not identifier.is_participant_id:
+                identifiers.setdefault(identifier.column, identifier)
     if identifiers:
         findings.extend(identifier_findings(list(identifiers.values())))
         findings.extend(check_mapping(mapping, [f for f, _ in frames]))

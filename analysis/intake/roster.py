@@ -18,6 +18,7 @@ from analysis.intake.mapping.model import (
 )
 from analysis.intake.mapping.suggest import find_participant_column
 from analysis.intake.privacy import (
+    IdentifierColumn,
     drop_identifiers,
     find_identifiers,
     identifier_findings,
@@ -117,6 +118,30 @@ def _as_roster_fields(frame: pd.DataFrame, used: dict[str, str | None]) -> pd.Da
     unchosen = [c for c in frame.columns if c in _RENAMED_FIELDS and c not in renames
                 and c not in (used[PARTICIPANT_ID], used[GROUP])]
     return frame.drop(columns=unchosen).rename(columns=renames)
+
+
+def _identifiers(frame: pd.DataFrame, id_column: str | None, drop_columns: Sequence[str]
+                 ) -> tuple[list[IdentifierColumn], list[str]]:
+    """The direct identifiers left in the roster once ``drop_columns`` are gone, and its
+    free-text columns (dropped without asking)."""
+    found = find_identifiers(frame, participant_id_column=id_column)
+    chosen = {str(c) for c in drop_columns}
+    free_text = [i.column for i in found if i.kind == "free_text" and not i.is_participant_id]
+    remaining = [i for i in found if i.column not in chosen and i.column not in free_text]
+    return remaining, free_text
+
+
+def roster_identifiers(file: UploadedFile, mapping: ColumnMapping | None = None,
+                       drop_columns: Sequence[str] = ()) -> list[IdentifierColumn]:
+    """The roster's direct identifiers still to drop (names, e-mail, dates of birth...),
+    as :func:`read_roster` would refuse them: so the Data page can offer to drop them
+    with the survey's, in one click, instead of the lead editing the file."""
+    result = read_survey_file(file.content, file.name, sheet=file.sheet)
+    used = roster_columns_used(result.frame, mapping)
+    if any(column and column not in result.frame.columns for column in used.values()):
+        return []  # read_roster says which chosen column is missing
+    frame = _as_roster_fields(result.frame, used)
+    return _identifiers(frame, used[PARTICIPANT_ID], drop_columns)[0]
 
 
 def _date_order(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[bool | None, list[Finding]]:
@@ -264,11 +289,8 @@ def read_roster(
     frame = _as_roster_fields(result.frame, used)
     id_column, group_column = used[PARTICIPANT_ID], used[GROUP]
 
-    found = find_identifiers(frame, participant_id_column=id_column)
+    remaining, free_text = _identifiers(frame, id_column, drop_columns)
     chosen = {str(c) for c in drop_columns}
-    free_text = [i.column for i in found if i.kind == "free_text"
-                 and not i.is_participant_id]
-    remaining = [i for i in found if i.column not in chosen and i.column not in free_text]
     if remaining:
         return _empty_roster(), [*findings, *identifier_findings(remaining)]
     frame = drop_identifiers(frame, [*chosen, *free_text])

@@ -233,3 +233,19 @@ def test_uploaded_file_digest_tells_content_and_wave_apart_and_is_stable():
     assert first.digest == expected
     assert first.digest != UploadedFile("a.csv", b"x,y\n1,3\n", wave="baseline").digest
     assert first.digest != UploadedFile("a.csv", b"x,y\n1,2\n", wave="12m").digest
+
+
+def test_a_roster_with_names_offers_them_for_dropping_with_the_surveys_identifiers():
+    from analysis.intake.pipeline import SAMPLE_DATA
+
+    survey = UploadedFile("responses_long.csv", (SAMPLE_DATA / "responses_long.csv").read_bytes())
+    frame = pd.read_csv(SAMPLE_DATA / "roster.csv")
+    frame.insert(1, "email", [f"{c.lower()}@hospital.org" for c in frame["participant_id"]])
+    roster = UploadedFile("roster.csv", frame.to_csv(index=False).encode())
+    blocked = prepare_program([survey], roster=roster, key=KEY)
+    assert blocked.program is None
+    assert [i.column for i in blocked.identifiers] == ["email"]
+    ready = prepare_program([survey], roster=roster, key=KEY, drop_columns=("email",))
+    assert ready.program is not None and ready.program.roster is not None
+    plain = load_sample_program()
+    assert len(ready.program.roster) == len(plain.program.roster)
