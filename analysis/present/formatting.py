@@ -1,6 +1,12 @@
 """Numbers for people: scores to one decimal, rates as %, money with separators, p-values.
 
 Missing values (withheld or not estimable) print as an en dash, never as "nan".
+
+One percent style everywhere (screen, charts, CSV/Excel text, HTML, PDF, deck): the number,
+a space, then the sign, as in "36 %", "−3.9 %" and "1,789 %" (ISO 80000-1 and the SI
+brochure; the methods and the readings have always written "95 % CI" that way).
+:func:`percent` takes a proportion (0–1), :func:`percentage` a number already in percent
+(an ROI of 566.3), and :func:`percent_ticks` gives a chart axis the same labels.
 """
 
 from __future__ import annotations
@@ -39,12 +45,31 @@ def score(value: object, decimals: int = 1, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
-def percent(value: object, decimals: int = 0, signed: bool = False) -> str:
-    """A proportion (0–1) as a percentage: ``0.364`` → ``36%``."""
+PERCENT_SIGN = " %"
+"""What follows the number of every percentage (a space, then %)."""
+
+
+def percentage(value: object, decimals: int = 0, signed: bool = False) -> str:
+    """A number already in percent: ``566.3`` → ``566 %``, ``-1789`` → ``−1,789 %``."""
     if _missing(value):
         return MISSING
-    text = f"{100 * float(value):{'+' if signed else ''}.{decimals}f}%"  # type: ignore[arg-type]
-    return text.replace("-", "−")
+    return score(value, decimals, signed) + PERCENT_SIGN
+
+
+def percent(value: object, decimals: int = 0, signed: bool = False) -> str:
+    """A proportion (0–1) as a percentage: ``0.364`` → ``36 %``."""
+    if _missing(value):
+        return MISSING
+    return percentage(100 * float(value), decimals, signed)  # type: ignore[arg-type]
+
+
+def percent_ticks(low: float = 0.0, high: float = 1.0, step: float = 0.1,
+                  decimals: int = 0) -> tuple[list[float], list[str]]:
+    """Tick positions and labels for an axis of proportions, in the one percent style
+    (plotly's own ``tickformat=".0%"`` writes "60%")."""
+    count = int(round((high - low) / step))
+    values = [round(low + i * step, 10) for i in range(count + 1)]
+    return values, [percent(v, decimals) for v in values]
 
 
 def money(value: object) -> str:

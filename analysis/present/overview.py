@@ -23,7 +23,7 @@ from analysis.model.disclosure import SUPPRESSED_COLUMN
 from analysis.model.errors import ScenarioError
 from analysis.model.schema import COACHED, GROUP, NO_COMPARISON_CAVEAT, Outcome
 from analysis.present import figures
-from analysis.present.formatting import as_float, interval, percent, score
+from analysis.present.formatting import as_float, interval, percent, percentage, score
 from analysis.roi.model import INTENT_TO_LEAVE_CAVEAT
 from analysis.roi.results import RoiResults, roi_summary_row
 from analysis.roi.scenario import BENEFIT_VIEWS, Scenario, scenario_from_summary
@@ -309,7 +309,7 @@ def key_findings(summary: ProgramSummary, outcome_key: str | None,
             if not summary.has_comparison:
                 caveats.append(NO_COMPARISON_CAVEAT)
             if as_float(row.get("pct_lost")) and float(row["pct_lost"]) >= 20:
-                caveats.append(f"{float(row['pct_lost']):.0f} % of coached participants were not "
+                caveats.append(f"{percentage(row['pct_lost'])} of coached participants were not "
                                "followed up; those who stayed may differ from those who left.")
             found.append(KeyFinding(
                 figures.change_phrase(outcome, float(row["mean_change"]), low or 0, high or 0,
@@ -376,11 +376,6 @@ def key_findings(summary: ProgramSummary, outcome_key: str | None,
 # ---------------------------------------------------------------------------
 
 
-def roi_percent(value: float) -> str:
-    """An ROI percentage for people: "532 %", "−48 %", "1,250 %"."""
-    return f"{score(value, 0)} %"
-
-
 @dataclass(frozen=True)
 class RoiStatement:
     """The ROI headline as every surface shows it (methods §7).
@@ -401,15 +396,15 @@ class RoiStatement:
 
     @property
     def value(self) -> str:
-        return roi_percent(self.median)
+        return percentage(self.median)
 
     @property
     def interval_text(self) -> str:
-        return f"90 % interval {roi_percent(self.p05)} to {roi_percent(self.p95)}"
+        return f"90 % interval {percentage(self.p05)} to {percentage(self.p95)}"
 
     @property
     def point_text(self) -> str:
-        return "–" if self.point is None else roi_percent(self.point)
+        return "–" if self.point is None else percentage(self.point)
 
     @property
     def definition(self) -> str:

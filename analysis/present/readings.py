@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.model.disclosure import SUPPRESSED_COLUMN, suppressed_reading
 from analysis.model.schema import COACHED, GROUP, NO_COMPARISON_CAVEAT, WAVE, Outcome
-from analysis.present.formatting import as_float, p_value
+from analysis.present.formatting import as_float, p_value, percent
 from analysis.stats.defaults import CONFIDENCE_LEVEL, DEFAULT_RESAMPLES
 from analysis.stats.group_comparison import (
     ANCOVA_DIFFERENCING_NOTE,
@@ -107,7 +107,7 @@ def _higher_lower(value: float) -> str:
 
 def _share(value: float) -> str:
     """A proportion as a whole percentage, "40 %"."""
-    return f"{100 * value:.0f} %"
+    return percent(value)
 
 
 def _pct(value: float) -> str:

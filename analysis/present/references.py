@@ -24,6 +24,7 @@ from pathlib import Path
 
 from analysis.model.errors import ReferenceFileError
 from analysis.model.schema import Outcome
+from analysis.present.formatting import percent
 
 SHIPPED_FILE = Path(__file__).with_name("reference_lines.toml")
 COLUMNS = ("outcome", "direction", "threshold", "instrument", "definition", "population",
@@ -57,7 +58,7 @@ class ReferenceLine:
     @property
     def label(self) -> str:
         """E.g. "Mini-Z (AMA Organizational Biopsy) 2024, burned out (…): 43.2 %"."""
-        return f"{self.instrument} {self.year}: {self.value * 100:.1f} %"
+        return f"{self.instrument} {self.year}: {percent(self.value, 1)}"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.model.schema import NO_COMPARISON_CAVEAT
 from analysis.present import figures
 from analysis.present.exports.html import ReportSection
-from analysis.present.formatting import as_float, money, percent, score
+from analysis.present.formatting import as_float, money, percent, percentage, score
 from analysis.present.overview import (
     KeyFinding,
     Kpi,
@@ -24,7 +24,6 @@ from analysis.present.overview import (
     outcome_of,
     overview_kpis,
     retention_row,
-    roi_percent,
     roi_statement,
 )
 from analysis.present.references import ReferenceSet
@@ -205,7 +204,7 @@ def roi_table(roi: RoiResults | None) -> pd.DataFrame | None:
     h = roi.headline
     rows = [
         ("ROI, median of simulations (headline)", statement.value),
-        ("ROI, 90 % interval", f"{roi_percent(statement.p05)} to {roi_percent(statement.p95)}"),
+        ("ROI, 90 % interval", f"{percentage(statement.p05)} to {percentage(statement.p95)}"),
         ("ROI, point estimate", statement.point_text),
         ("Chance the program pays for itself", percent(statement.prob_positive)),
         ("Total cost", money(h.costs)),

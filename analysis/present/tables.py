@@ -16,7 +16,15 @@ import pandas as pd
 from analysis.model.disclosure import SUPPRESSED_COLUMN
 from analysis.model.schema import GROUP, NO_COMPARISON_CAVEAT
 from analysis.present import figures
-from analysis.present.formatting import as_float, interval, money, p_value, percent, score
+from analysis.present.formatting import (
+    as_float,
+    interval,
+    money,
+    p_value,
+    percent,
+    percentage,
+    score,
+)
 from analysis.present.overview import key_findings, outcome_of, overview_kpis, roi_statement
 from analysis.present.references import ReferenceSet, shipped_effects
 from analysis.roi.model import INTENT_TO_LEAVE_CAVEAT
@@ -139,7 +147,7 @@ def methods_rows(summary: ProgramSummary, roi: RoiResults | None, source: str = 
                      "never drawn against a single MBI scale or a Mini-Z rate)."))
         for line in references.lines:
             rows.append((f"{line.instrument}, {line.year}",
-                         f"{line.value * 100:.1f} % {line.definition} ({line.population}); "
+                         f"{percent(line.value, 1)} {line.definition} ({line.population}); "
                          f"{line.source}"))
         for effect in shipped_effects():
             rows.append((f"Coaching effect: {effect['what']}",
@@ -264,8 +272,7 @@ def _formatted(value: object, kind: str, withheld: bool, k: int) -> str:
     if kind == "percent":
         return percent(value, 1)
     if kind == "pct100":
-        number = as_float(value)
-        return "–" if number is None else f"{number:.0f} %"
+        return percentage(value)
     if kind == "p":
         return p_value(value).removeprefix("p = ").removeprefix("p ")
     if kind == "money":

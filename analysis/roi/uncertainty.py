@@ -240,10 +240,14 @@ def _readings(summary: pd.DataFrame, n_draws: int, effect_source: str) -> tuple[
     roi, net, dep = row.loc["roi_pct"], row.loc["net_benefit"], row.loc["departures_avoided"]
     lines = []
     if np.isfinite(roi["median"]):
+        # The same number style as the headline everywhere else ("−200 %", "1,789 %").
+        def pct(value: float) -> str:
+            return f"{value:,.0f} %".replace("-", "−")
+
         lines.append(
-            f"Across {n_draws:,} simulations the median ROI is {roi['median']:.0f} % (90 % "
-            f"interval {roi['p05']:.0f} % to {roi['p95']:.0f} %); the program returned more "
-            f"than it cost in {roi['prob_positive'] * 100:.0f} % of them."
+            f"Across {n_draws:,} simulations the median ROI is {pct(roi['median'])} (90 % "
+            f"interval {pct(roi['p05'])} to {pct(roi['p95'])}); the program returned more "
+            f"than it cost in {pct(roi['prob_positive'] * 100)} of them."
         )
     else:
         lines.append("ROI cannot be simulated: the costs are zero.")

@@ -364,7 +364,7 @@ def _free_text_match(values: _Values) -> _Match | None:
         share = values.n_distinct / values.n_nonblank
         detail = (
             f"its {values.n_nonblank:,} answers are long (median {lengths.median():.0f} "
-            f"characters) and {share:.0%} of them are different"
+            f"characters) and {share * 100:.0f} % of them are different"
         )
         return _Match("free_text", int((lengths > 0).sum()), len(values.sample), detail)
     return None

@@ -31,7 +31,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
 MINUS = '"−"'
 
 COUNT = "#,##0"
-SHARE = "0.0%"
+SHARE = "0.0 %"  # Excel multiplies by 100 for "%"; the space is the one percent style
 SCORE = "0.00"
 SIGNED = f"+0.00;{MINUS}0.00;0.00"
 P_VALUE = "0.000"

@@ -21,6 +21,8 @@ from analysis.present.figures.style import (
     direction_words,
     empty_figure,
     group_colour,
+    percent_axis,
+    percent_texts,
 )
 from analysis.present.formatting import as_float, interval, percent, score
 from analysis.stats.estimation import EstimationGroup
@@ -172,12 +174,17 @@ def distribution_figure(bins: pd.DataFrame, outcome: Outcome, k: int,
                 marker={"color": group_colour(group), "opacity": float(shades[index]),
                         "line": {"color": "white", "width": 0.5}},
                 customdata=np.column_stack([shown["bin_low"], shown["bin_high"],
-                                            shown["n"].astype(float)]),
+                                            shown["n"].astype(float),
+                                            percent_texts(shown["share"])]),
                 hovertemplate=(f"{group}, {wave}: %{{customdata[0]:g}} to %{{customdata[1]:g}}"
-                               ": %{customdata[2]:.0f} people (%{y:.0%})<extra></extra>"),
+                               ": %{customdata[2]:.0f} people (%{customdata[3]})"
+                               "<extra></extra>"),
             ), row=1, col=column)
     fig.update_layout(barmode="group")
-    fig.update_yaxes(tickformat=".0%", title_text="Share of respondents", row=1, col=1)
+    top = float(bins.loc[~bins[SUPPRESSED_COLUMN], "share"].astype(float).max()) \
+        if (~bins[SUPPRESSED_COLUMN]).any() else 1.0
+    percent_axis(fig, 0.0, min(1.0, top * 1.1) or 1.0, title_text="Share of respondents",
+                 row=1, col=1)
     fig.update_xaxes(title_text=f"Score ({outcome.unit}); {direction_words(outcome)}")
     subtitle = "Bars are people per score band; "
     subtitle += (f"{withheld_bands} band(s) with fewer than {k} people are withheld"
@@ -210,13 +217,14 @@ def prevalence_figure(prevalence: pd.DataFrame, outcome: Outcome, k: int) -> go.
                                                                      strict=True)],
             textposition="inside", insidetextanchor="start", textangle=0,
             textfont={"size": 11},
-            customdata=np.column_stack([ok["ci_low"].astype(float), ok["ci_high"].astype(float),
-                                        ok["n"].astype(float)]),
-            hovertemplate=(f"{group}, %{{x}}: %{{y:.0%}} (95 % CI %{{customdata[0]:.0%}} to "
-                           "%{customdata[1]:.0%}), n = %{customdata[2]:.0f}<extra></extra>"),
+            customdata=np.column_stack([percent_texts(ok["ci_low"]),
+                                        percent_texts(ok["ci_high"]), ok["n"].astype(float),
+                                        percent_texts(estimate)]),
+            hovertemplate=(f"{group}, %{{x}}: %{{customdata[3]}} (95 % CI %{{customdata[0]}} "
+                           "to %{customdata[1]}), n = %{customdata[2]:.0f}<extra></extra>"),
         ))
     fig.update_layout(barmode="group")
-    fig.update_yaxes(tickformat=".0%", range=[0, 1], title_text=f"Share with {condition}")
+    percent_axis(fig, 0.0, 1.0, title_text=f"Share with {condition}")
     fig.update_xaxes(title_text="Survey wave")
     subtitle = f"{rows['cutoff'].iloc[0]}; lower is better; bars show 95 % CIs"
     if withheld:
@@ -325,8 +333,14 @@ def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int) -> go.Figure:
     return base_layout(fig, title, subtitle)
 
 
+def _hover_texts(values: pd.Series, as_share: bool, places: int) -> np.ndarray:
+    """Hover text per point: a share in the one percent style, or a score."""
+    return (percent_texts(values) if as_share else
+            np.array([score(v, places) for v in values.astype(float)], dtype=object))
+
+
 def _share_text(value: float) -> str:
-    return f"{value * 100:.0f} %"
+    return percent(value)
 
 
 def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outcome, k: int,
@@ -375,12 +389,12 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
             error_y={"type": "data", "symmetric": False, "array": (high - value).to_numpy(),
                      "arrayminus": (value - low).to_numpy(), "color": colour, "thickness": 1.2,
                      "width": 4},
-            customdata=np.column_stack([low, high, mine["n"].astype(float)]),
-            hovertemplate=(f"{group}, %{{x}}: %{{y:{'.0%' if use_prevalence else f'.{places}f'}}}"
-                           " (95 % CI %{customdata[0]:" + (".0%" if use_prevalence else
-                                                           f".{places}f")
-                           + "} to %{customdata[1]:" + (".0%" if use_prevalence else f".{places}f")
-                           + "}), n = %{customdata[2]:,.0f}<extra></extra>"),
+            customdata=np.column_stack([_hover_texts(low, use_prevalence, places),
+                                        _hover_texts(high, use_prevalence, places),
+                                        mine["n"].astype(float),
+                                        _hover_texts(value, use_prevalence, places)]),
+            hovertemplate=(f"{group}, %{{x}}: %{{customdata[3]}} (95 % CI %{{customdata[0]}} "
+                           "to %{customdata[1]}), n = %{customdata[2]:,.0f}<extra></extra>"),
             connectgaps=False, cliponaxis=False,
         ))
         shown = value.dropna()
@@ -392,7 +406,7 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
         # Labelled outside the plot area, right of the line's end: never over a data point.
         fig.add_annotation(
             x=1.01, xref="paper", xanchor="left", y=line.value, yanchor="middle",
-            text=(f"<b>National {line.year}: {line.value * 100:.1f} %</b><br>"
+            text=(f"<b>National {line.year}: {percent(line.value, 1)}</b><br>"
                   f"{line.instrument.replace(' (', '<br>(')}"),
             showarrow=False, align="left", font={"size": 11, "color": "#444444"})
     if use_prevalence:
@@ -400,8 +414,7 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
         top = max([float(rows["ci_high"].astype(float).max(skipna=True) or 0)]
                   + [r.value for r in drawn])
         short = condition.split(" (")[0]
-        fig.update_yaxes(tickformat=".0%", range=[0, min(1.0, top + 0.12)],
-                         title_text=f"Share {short}")
+        percent_axis(fig, 0.0, min(1.0, top + 0.12), title_text=f"Share {short}")
         phrase = ", ".join(
             f"{g} {_share_text(a)} → {_share_text(b)}" for g, (a, b) in ends.items()
             if a is not None and b is not None)

@@ -15,6 +15,8 @@ from analysis.present.figures.style import (
     empty_figure,
     group_colour,
     hex_to_rgba,
+    percent_axis,
+    percent_texts,
 )
 
 
@@ -47,11 +49,12 @@ def km_figure(curves: pd.DataFrame, horizon_months: float | None, k: int,
             line={"color": colour, "width": 2.5, "shape": "hv",
                   "dash": "solid" if group == COACHED else "dash"},
             name=f"{group} (n = {n_start:,})" if n_start else group, legendgroup=group,
-            customdata=np.column_stack([mine["ci_low"].astype(float),
-                                        mine["ci_high"].astype(float),
-                                        mine["at_risk"].astype(float)]),
-            hovertemplate=(f"{group}, %{{x:.1f}} months: %{{y:.1%}} still employed (95 % CI "
-                           "%{customdata[0]:.1%} to %{customdata[1]:.1%}); "
+            customdata=np.column_stack([percent_texts(mine["ci_low"], 1),
+                                        percent_texts(mine["ci_high"], 1),
+                                        mine["at_risk"].astype(float),
+                                        percent_texts(mine["retention"], 1)]),
+            hovertemplate=(f"{group}, %{{x:.1f}} months: %{{customdata[3]}} still employed "
+                           "(95 % CI %{customdata[0]} to %{customdata[1]}); "
                            "%{customdata[2]:.0f} still followed<extra></extra>"),
         ))
     if horizon_months:
@@ -60,8 +63,8 @@ def km_figure(curves: pd.DataFrame, horizon_months: float | None, k: int,
                       annotation_position="bottom left")
     low = float(np.nanmin(curves["ci_low"].astype(float))) if curves["ci_low"].notna().any() \
         else 0.5
-    fig.update_yaxes(tickformat=".0%", range=[max(0.0, min(low, 0.95) - 0.05), 1.01],
-                     title_text="Still employed (Kaplan–Meier); ▲ better")
+    percent_axis(fig, max(0.0, min(low, 0.95) - 0.05), 1.01,
+                 title_text="Still employed (Kaplan–Meier); ▲ better")
     fig.update_xaxes(title_text="Months since program start", rangemode="tozero")
     subtitle = "Shaded bands are 95 % confidence intervals"
     if withheld:

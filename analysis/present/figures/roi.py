@@ -11,7 +11,7 @@ from analysis.present.figures.style import (
     base_layout,
     empty_figure,
 )
-from analysis.present.formatting import as_float, money, percent, score
+from analysis.present.formatting import as_float, money, percent, percentage
 
 
 def waterfall_figure(cost_items: pd.DataFrame, benefit: float | None,
@@ -41,10 +41,6 @@ def waterfall_figure(cost_items: pd.DataFrame, benefit: float | None,
     return base_layout(fig, title, subtitle, height=440)
 
 
-def _roi_label(value: float) -> str:
-    return f"{score(value, 0)} %"
-
-
 def monte_carlo_figure(roi_draws: np.ndarray, summary: pd.DataFrame, n_draws: int,
                        point: float | None = None) -> go.Figure:
     """Histogram of simulated ROI % with the 90 % interval, the break-even line, the median
@@ -64,9 +60,9 @@ def monte_carlo_figure(roi_draws: np.ndarray, summary: pd.DataFrame, n_draws: in
     fig.add_vrect(x0=float(row["p05"]), x1=float(row["p95"]), fillcolor="#0072B2",
                   opacity=0.08, line_width=0)
     marks = [(0.0, "break-even 0 %", "#D55E00", "solid"),
-             (float(row["median"]), f"median {_roi_label(row['median'])}", "#000000", "dash")]
+             (float(row["median"]), f"median {percentage(row['median'])}", "#000000", "dash")]
     if point is not None and np.isfinite(point):
-        marks.append((float(point), f"point estimate {_roi_label(point)}", "#444444", "dot"))
+        marks.append((float(point), f"point estimate {percentage(point)}", "#444444", "dot"))
     # Labels in rows above the plot, ordered left to right, so neighbours never collide.
     for level, (x, text, colour, dash) in enumerate(sorted(marks, key=lambda m: m[0])):
         fig.add_vline(x=x, line={"color": colour, "width": 2 if dash == "solid" else 1.5,
@@ -77,9 +73,9 @@ def monte_carlo_figure(roi_draws: np.ndarray, summary: pd.DataFrame, n_draws: in
     fig.update_xaxes(title_text="ROI (%) = (benefit − cost) / cost × 100", ticksuffix=" %")
     fig.update_yaxes(title_text="Simulations")
     prob = float(row["prob_positive"])
-    title = f"ROI above 0 % in {prob * 100:.0f} % of {n_draws:,} simulations"
-    subtitle = (f"Headline: median {_roi_label(row['median'])}; shaded: 90 % interval "
-                f"{_roi_label(row['p05'])} to {_roi_label(row['p95'])}")
+    title = f"ROI above 0 % in {percent(prob)} of {n_draws:,} simulations"
+    subtitle = (f"Headline: median {percentage(row['median'])}; shaded: 90 % interval "
+                f"{percentage(row['p05'])} to {percentage(row['p95'])}")
     fig = base_layout(fig, title, subtitle, height=460)
     fig.update_layout(margin={"l": 70, "r": 30, "t": 90 + 26 * len(marks), "b": 60})
     return fig
@@ -105,7 +101,7 @@ def tornado_figure(table: pd.DataFrame, base_roi: float | None) -> go.Figure:
                           "<extra></extra>",
         ))
     fig.add_vline(x=base_roi, line={"color": "#000000", "width": 1},
-                  annotation_text=f"base {base_roi:.0f} %", annotation_position="top")
+                  annotation_text=f"base {percentage(base_roi)}", annotation_position="top")
     fig.add_vline(x=0, line={"color": "#D55E00", "dash": "dot"})
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title_text="ROI (%)", ticksuffix=" %")
@@ -128,7 +124,7 @@ def heat_map_figure(table: pd.DataFrame) -> go.Figure:
         z=grid.to_numpy(), x=[money(c) for c in grid.columns],
         y=[percent(e, 1) for e in grid.index], colorscale="RdBu", zmid=0,
         zmin=-extreme, zmax=extreme, colorbar={"title": "ROI %"},
-        text=[[f"{v:,.0f} %".replace("-", "−") for v in row] for row in grid.to_numpy()],
+        text=[[percentage(v) for v in row] for row in grid.to_numpy()],
         texttemplate="%{text}", hovertemplate="%{x}, %{y}: ROI %{z:.0f} %<extra></extra>",
     ))
     fig.update_xaxes(title_text="Replacement cost per physician")

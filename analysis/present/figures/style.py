@@ -11,12 +11,13 @@ Conventions (so every chart reads the same way)
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.model.disclosure import SUPPRESSED_COLUMN
 from analysis.model.schema import COACHED, COMPARISON, Outcome
-from analysis.present.formatting import score
+from analysis.present.formatting import percent, percent_ticks, score
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000")
@@ -85,6 +86,25 @@ def decimals(outcome: Outcome) -> int:
 
 def isis_withheld(row: pd.Series) -> bool:
     return bool(row.get(SUPPRESSED_COLUMN, False))
+
+
+def percent_axis(fig: go.Figure, low: float, high: float, axis: str = "y",
+                 **update: object) -> go.Figure:
+    """An axis of proportions (0–1) labelled in the one percent style ("60 %"), over
+    [low, high]; ``update`` goes to plotly's ``update_yaxes``/``update_xaxes``."""
+    span = max(high - low, 1e-9)
+    step = next(s for s in (0.02, 0.05, 0.1, 0.2, 0.25) if span / s <= 10)
+    start = step * np.floor(low / step)
+    values, labels = percent_ticks(start, step * np.ceil(high / step), step)
+    updater = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    updater(range=[low, high], tickvals=values, ticktext=labels, **update)
+    return fig
+
+
+def percent_texts(values: object, decimals: int = 0) -> np.ndarray:
+    """Each proportion as hover text in the one percent style (plotly's ".0%" has no space)."""
+    return np.array([percent(v, decimals) for v in np.asarray(values, dtype=float)],
+                    dtype=object)
 
 
 def hex_to_rgba(colour: str, alpha: float) -> str:

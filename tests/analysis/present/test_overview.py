@@ -30,7 +30,7 @@ def test_kpis_are_the_pre_post_comparison_and_retention_results(summary, roi):
     coached = pp[(pp["outcome"] == "mbi_ee") & (pp["group"] == COACHED)].iloc[0]
     assert cards["Coached participants"].value == f"{int(coached['n_pre']):,}"
     followed = 100 - float(coached["pct_lost"])
-    assert f"{followed:.0f}% answered again" in cards["Coached participants"].detail
+    assert f"{followed:.0f} % answered again" in cards["Coached participants"].detail
     assert _number(cards["Change, coached"].value) == round(coached["mean_change"], 1)
     gc = summary.group_comparison
     ancova = gc[(gc["outcome"] == "mbi_ee")

@@ -37,4 +37,4 @@ def test_horizon_display_writes_each_measure_in_its_unit(summary):
     coached = summary.retention_horizon[(summary.retention_horizon["measure"] == "retention")
                                         & (summary.retention_horizon["group"] == COACHED)]
     assert shown.reset_index().loc[coached.index[0], "estimate_text"] == \
-        f"{100 * coached['estimate'].iloc[0]:.1f}%"
+        f"{100 * coached['estimate'].iloc[0]:.1f} %"
