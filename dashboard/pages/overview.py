@@ -10,7 +10,8 @@ from analysis.model.errors import ReferenceFileError
 from analysis.present import figures
 from analysis.present.overview import key_findings, overview_kpis, roi_statement
 from analysis.present.references import load_reference_file, references_csv
-from dashboard import resampling, state, widgets
+from analysis.workspace import Permission
+from dashboard import resampling, session, state, widgets
 
 data = widgets.page_start("Coaching program: the results at a glance")
 summary = state.page_summary(
@@ -71,9 +72,12 @@ with st.expander("Reference lines: national figures or your own", icon=":materia
                        "chosen outcome's instrument and cut-off are drawn.")
     else:
         st.session_state.pop(state.REFERENCES, None)
-    right.download_button("Reference file template (CSV)", references_csv(references),
-                          file_name="reference_lines.csv", mime="text/csv",
-                          icon=":material/download:", key="reference_template")
+    if session.may(Permission.DOWNLOAD):  # executives take no file, not even this one
+        right.download_button("Reference file template (CSV)", references_csv(references),
+                              file_name="reference_lines.csv", mime="text/csv",
+                              icon=":material/download:", key="reference_template",
+                              on_click=session.record_download,
+                              args=("reference file template",))
 
 st.caption(
     "Every number comes with its interval: a 95 % confidence interval for the statistics "

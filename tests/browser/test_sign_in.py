@@ -218,3 +218,36 @@ def test_an_analyst_downloads_tables_but_has_no_data_page(browser, hospital):
     assert "pre_post.csv" in set(downloads["detail"])
     screenshot(page, "sign_in_analyst_downloads")
     context.close()
+
+
+def test_the_lead_grants_a_new_person_the_executive_role_on_the_access_page(browser, hospital):
+    url, workspace = hospital
+    newcomer = "newcomer@hospital.example"
+    context, page = sign_in(browser, url, LEAD)
+    page.get_by_role("link", name="Access").click()
+    page.get_by_role("heading", name=f"Access to {PROGRAM}").wait_for(timeout=TIMEOUT_MS)
+    settled(page)
+    form = page.locator('[data-testid="stForm"]')
+    form.get_by_label("Their sign-in e-mail address").fill(newcomer)
+    form.get_by_label("Role").click()  # the role picker's options open below it
+    page.get_by_role("option", name="executive", exact=True).click()
+    form.get_by_role("button", name="Grant").click()
+    roles: dict = {}
+    for _ in range(120):  # the click's rerun writes the grant, then redraws the page
+        roles = {m.user: m.role for m in workspace.members(Actor(LEAD), PROGRAM)}
+        if newcomer in roles:
+            break
+        page.wait_for_timeout(250)
+    settled(page)
+    screenshot(page, "sign_in_lead_grants_executive")
+    assert roles.get(newcomer) is Role.EXECUTIVE
+    assert page.get_by_role("button", name="Withdraw").count() == 1  # the list holds them
+    context.close()
+
+    context, page = sign_in(browser, url, newcomer)
+    assert page.get_by_text(f"{newcomer} · executive").first.is_visible()
+    links = navigation_links(page)
+    assert {"Overview", "ROI"} <= links
+    assert not links & {"Data", "Downloads", "Program settings", "Access", "Audit trail"}
+    screenshot(page, "sign_in_newcomer_overview")
+    context.close()
