@@ -29,6 +29,7 @@ from analysis.intake.mapping.model import ColumnMapping
 from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import PreparedProgram
 from analysis.model.schema import PARTICIPANT_ID
+from analysis.present.figures import ActionLog
 from analysis.workspace import (
     AccessDenied,
     Actor,
@@ -318,6 +319,20 @@ def program_actions() -> pd.DataFrame | None:
     if who is None or current_program_id() is None:
         return None
     return workspace().actions(who.actor, current_program_id())
+
+
+def action_log() -> ActionLog | None:
+    """The open program's action log with the day each wave it shows was saved, as the
+    charts by wave draw it; None in scratch mode or when nothing is logged."""
+    who = identity()
+    program_id = current_program_id()
+    if who is None or program_id is None:
+        return None
+    actions = workspace().actions(who.actor, program_id)
+    if actions.empty:
+        return None
+    return ActionLog(tuple(zip(actions["date"], actions["label"].astype(str), strict=True)),
+                     workspace().wave_dates(who.actor, program_id))
 
 
 def disclosure_ledger() -> tuple[dict | None, int] | None:

@@ -50,8 +50,11 @@ def report_sections(
     roi: RoiResults | None,
     estimation: Sequence[EstimationGroup] | None = None,
     references: ReferenceSet | None = None,
+    events: figures.ActionLog | None = None,
 ) -> list[ReportSection]:
-    """The HTML report: the overview, findings, the chosen outcome, groups, retention, ROI."""
+    """The HTML report: the overview, findings, the chosen outcome, groups, retention, ROI.
+
+    ``events`` (the program's action log) are drawn on the charts by survey wave."""
     k = summary.k
     outcome = outcome_of(summary, outcome_key)
     findings = key_findings(summary, outcome_key, roi)
@@ -61,7 +64,8 @@ def report_sections(
             "At a glance",
             figure=figures.overview_figure(
                 summary.prevalence, summary.trend, outcome, k,
-                references.for_outcome(outcome) if references is not None else ()),
+                references.for_outcome(outcome) if references is not None else (),
+                events=events),
             table=kpi_table(overview_kpis(summary, outcome_key, roi)),
         ))
     sections.append(ReportSection(
@@ -73,7 +77,7 @@ def report_sections(
         figure = (figures.estimation_plot(estimation, outcome, summary.pre_wave,
                                           summary.post_wave, k)
                   if estimation is not None else
-                  figures.trend_figure(summary.trend, outcome, k))
+                  figures.trend_figure(summary.trend, outcome, k, events=events))
         rows = summary.pre_post[summary.pre_post["outcome"] == outcome.key]
         sections.append(ReportSection(
             f"{outcome.label}: change from {summary.pre_wave} to {summary.post_wave}",
@@ -81,6 +85,12 @@ def report_sections(
             figure=figure,
             notes=(figures.PRIVACY_CAPTION.format(k=k),),
         ))
+        if events is not None and events.events and estimation is not None:
+            sections.append(ReportSection(
+                f"{outcome.label} across every survey wave, with the action log",
+                figure=figures.trend_figure(summary.trend, outcome, k, events=events),
+                table=action_log_table(events),
+            ))
         if outcome.cutoff is not None and len(summary.prevalence):
             sections.append(ReportSection(
                 f"Prevalence of {outcome.cutoff.condition}",
@@ -116,6 +126,13 @@ def report_sections(
     if roi is not None:
         sections.extend(_roi_sections(roi))
     return sections
+
+
+def action_log_table(events: figures.ActionLog) -> pd.DataFrame:
+    """The action log for people: each event's date and words, oldest first."""
+    ordered = sorted(events.events)
+    return pd.DataFrame({"Date": [f"{when:%-d %b %Y}" for when, _ in ordered],
+                         "Event": [label for _, label in ordered]})
 
 
 def _horizon(summary: ProgramSummary) -> float | None:
@@ -222,6 +239,7 @@ def executive_brief(
     references: ReferenceSet | None = None,
     estimation: Sequence[EstimationGroup] | None = None,
     *,
+    events: figures.ActionLog | None = None,
     title: str = "Coaching program evaluation",
     unit: str = "",
     source: str = "",
@@ -236,7 +254,8 @@ def executive_brief(
     if outcome is not None:
         charts["overview"] = figures.overview_figure(
             summary.prevalence, summary.trend, outcome, k,
-            references.for_outcome(outcome) if references is not None else ())
+            references.for_outcome(outcome) if references is not None else (),
+            events=events)
         charts["outcome"] = (figures.estimation_plot(estimation, outcome, summary.pre_wave,
                                                      summary.post_wave, k)
                              if estimation is not None else

@@ -541,6 +541,22 @@ class Workspace:
                                                                ActionEntry.id)).all()
             return pd.DataFrame(rows, columns=["date", "label"])
 
+    def wave_dates(self, actor: Actor, ref: int | str) -> dict[str, date]:
+        """The day each wave this actor may see was first saved: where the trend charts
+        put the action log's dated events between the waves (the survey date is not
+        stored; a wave is saved when its export arrives, so this is close to it)."""
+        with self._transaction() as session:
+            program, role = self._authorised(session, actor, ref, Permission.VIEW_RESULTS)
+            query = select(Upload.uploaded_at, Upload.waves).where(
+                Upload.program_id == program.id).order_by(Upload.id)
+            if Permission.VIEW_DRAFT not in permissions(role, actor):
+                query = query.where(Upload.id <= (program.published_upload_id or 0))
+            dates: dict[str, date] = {}
+            for uploaded_at, waves in session.execute(query).all():
+                for wave in waves:
+                    dates.setdefault(str(wave), uploaded_at.date())
+            return dates
+
     def disclosure_state(self, actor: Actor, ref: int | str) -> tuple[dict | None, int]:
         """The program's disclosure-control ledger (JSON) and its version (0 when none)."""
         with self._transaction() as session:

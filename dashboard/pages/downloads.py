@@ -14,6 +14,7 @@ from analysis.present.exports.pack import unit_pack
 from analysis.present.exports.pdf import brief_pdf
 from analysis.present.exports.pptx import deck_pptx
 from analysis.present.exports.xlsx import workbook_bytes
+from analysis.present.figures import ActionLog
 from analysis.present.overview import outcome_of, roi_statement
 from analysis.present.references import ReferenceSet
 from analysis.present.report import executive_brief, report_sections
@@ -54,15 +55,15 @@ def _workbook(key: str, outcome_key: str, summary: ProgramSummary, roi: RoiResul
 
 
 def _report(summary: ProgramSummary, outcome_key: str, roi: RoiResults | None, estimation,
-            references: ReferenceSet, source: str) -> str:
+            references: ReferenceSet, source: str, events: ActionLog | None) -> str:
     return html_report(TITLE, report_sections(summary, outcome_key, roi, estimation(),
-                                              references), summary.k, subtitle=source)
+                                              references, events), summary.k, subtitle=source)
 
 
 def _brief(outcome_key: str, summary: ProgramSummary, roi: RoiResults | None, estimation,
-           references: ReferenceSet, source: str):
-    return executive_brief(summary, outcome_key, roi, references, estimation(), title=TITLE,
-                           source=source)
+           references: ReferenceSet, source: str, events: ActionLog | None):
+    return executive_brief(summary, outcome_key, roi, references, estimation(), events=events,
+                           title=TITLE, source=source)
 
 
 def _scaled(report, start: float, share: float):
@@ -86,7 +87,8 @@ outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
 references = state.references()
 k = summary.k
 scenario_text = dump_scenario(roi.scenario) if roi is not None else ""
-key = f"{state.summary_key(data)}|{scenario_text}|{references.name}"
+events = session.action_log()  # the program's dated events, drawn on the charts by wave
+key = f"{state.summary_key(data)}|{scenario_text}|{references.name}|{events!r}"
 source = "Synthetic sample data" if data.is_sample else "Your uploaded survey data"
 outcome_key = outcome.key if outcome else ""
 
@@ -111,7 +113,7 @@ try:
     left.download_button(
         "PDF executive brief (2–4 pages)",
         session.logged("PDF brief", state.made_on_click("pdf", file_key, lambda: brief_pdf(
-            _brief(outcome_key, summary, roi, estimation, references, source)))),
+            _brief(outcome_key, summary, roi, estimation, references, source, events)))),
         file_name="coaching_evaluation_brief.pdf", mime="application/pdf",
         icon=":material/picture_as_pdf:", key="download_pdf", on_click="ignore",
         help="The question, the answer, the ROI with its uncertainty, the caveats and the "
@@ -119,7 +121,7 @@ try:
     middle.download_button(
         "PowerPoint deck (6 slides)",
         session.logged("PowerPoint deck", state.made_on_click("deck", file_key, lambda: deck_pptx(
-            _brief(outcome_key, summary, roi, estimation, references, source)))),
+            _brief(outcome_key, summary, roi, estimation, references, source, events)))),
         file_name="coaching_evaluation.pptx", mime=PPTX, icon=":material/slideshow:",
         key="download_pptx", on_click="ignore",
         help="Title, overview, outcome, retention, ROI and caveats; the charts are "
@@ -127,7 +129,7 @@ try:
     right.download_button(
         "HTML report (opens offline, prints well)",
         session.logged("HTML report", state.made_on_click("report", file_key, lambda: _report(
-            summary, outcome_key, roi, estimation, references, source))),
+            summary, outcome_key, roi, estimation, references, source, events))),
         file_name="coaching_evaluation_report.html", mime="text/html",
         icon=":material/description:", key="download_report", on_click="ignore",
         help="Findings with their caveats, every chart and the ROI with its assumptions. "

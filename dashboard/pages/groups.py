@@ -6,7 +6,7 @@ import streamlit as st
 
 from analysis.present import figures
 from analysis.stats.summary import SUBGROUP_ATTRIBUTES
-from dashboard import state, widgets
+from dashboard import session, state, widgets
 
 data = widgets.page_start("Groups & cohorts: who changed, and compared with whom?")
 summary = state.page_summary(data, ("subgroups", "trend"), state.chosen_outcome_key())
@@ -64,7 +64,7 @@ else:
             }, k, key=f"forest_table_{by}")
 
 st.subheader("Across every survey wave")
-widgets.chart(figures.trend_figure(summary.trend, outcome, k),
+widgets.chart(figures.trend_figure(summary.trend, outcome, k, events=session.action_log()),
               "Means with 95 % CIs of everyone who answered at each wave; people who answered "
               "at one wave only are included, so these differ slightly from the matched "
               "analysis.", key="trend")

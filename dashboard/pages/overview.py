@@ -37,7 +37,8 @@ widgets.no_comparison_warning(summary.has_comparison)
 
 lines = references.for_outcome(outcome)
 widgets.chart(
-    figures.overview_figure(summary.prevalence, summary.trend, outcome, summary.k, lines),
+    figures.overview_figure(summary.prevalence, summary.trend, outcome, summary.k, lines,
+                            events=session.action_log()),
     ("Dotted: " + "; ".join(f"{r.instrument}, {r.definition}, {r.year} ({r.source})"
                             for r in lines)) if lines else
     f"No national reference uses the same instrument and definition as {outcome.label} "
@@ -73,11 +74,12 @@ with st.expander("Reference lines: national figures or your own", icon=":materia
     else:
         st.session_state.pop(state.REFERENCES, None)
     if session.may(Permission.DOWNLOAD):  # executives take no file, not even this one
-        right.download_button("Reference file template (CSV)", references_csv(references),
+        right.download_button("Reference file template (CSV)",
+                              session.logged("reference file template",
+                                             references_csv(references)),
                               file_name="reference_lines.csv", mime="text/csv",
                               icon=":material/download:", key="reference_template",
-                              on_click=session.record_download,
-                              args=("reference file template",))
+                              on_click="ignore")
 
 st.caption(
     "Every number comes with its interval: a 95 % confidence interval for the statistics "

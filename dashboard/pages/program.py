@@ -106,8 +106,8 @@ st.write("Dated events in the program's life, such as “cohort 2 started”, sh
          "trends.")
 with st.form("add_action", clear_on_submit=True):
     left, right = st.columns([1, 3])
-    on_date = left.date_input("Date", value=date.today())
-    label = right.text_input("What happened", max_chars=200,
+    on_date = left.date_input("Date", value=date.today(), key="action_date")
+    label = right.text_input("What happened", max_chars=200, key="action_label",
                              placeholder="Cohort 2 started (no names, please)")
     if st.form_submit_button("Add", icon=":material/add:"):
         try:

@@ -9,10 +9,12 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.mapping.serialise import mapping_to_json
 from analysis.workspace import UPGRADE_COMMAND, Actor, Workspace, make_engine, upgrade
 from analysis.workspace import db as workspace_db
 from dashboard import session, state
 from tests.dashboard.conftest import APP, SAMPLE, new_app, open_page, settle
+from tests.databases import sample_wave
 
 OPERATOR = Actor("test", every_role=True)
 
@@ -111,6 +113,32 @@ def test_access_and_audit_pages_for_the_lead():
     audit = open_page(at, "audit", settled=False)
     shown = audit.dataframe[0].value
     assert "role granted" in set(shown["action"])
+
+
+def test_the_lead_logs_an_event_and_the_trend_charts_draw_it():
+    workspace = Workspace.connect()
+    program = workspace.create_program(OPERATOR, "Events")
+    for wave in ("baseline", "6m"):
+        prepared = sample_wave(wave)
+        workspace.add_upload(OPERATOR, program.id, prepared, f"digest-{wave}",
+                             mapping_json=mapping_to_json(prepared.mapping))
+    saved = workspace.wave_dates(OPERATOR, program.id)["baseline"]
+    at = new_app(settled=False)
+    at.session_state[session.PROGRAM] = program.id
+    at.run()
+    open_page(at, "program", settled=False)
+    at.date_input(key="action_date").set_value(saved)
+    at.text_input(key="action_label").input("Cohort 2 started")
+    next(b for b in at.button if b.label == "Add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert workspace.actions(OPERATOR, program.id)["label"].tolist() == ["Cohort 2 started"]
+    label = f"{saved:%-d %b %Y}: Cohort 2 started"
+    for page, chart in (("overview", "overview_chart"), ("groups", "trend")):
+        shown = open_page(at, page)
+        spec = next(c for c in shown.get("plotly_chart") if c.proto.id.endswith(chart)
+                    or chart in c.proto.id).proto.spec
+        assert label in spec, page
+        assert "action log" in spec, page
 
 
 @pytest.mark.parametrize("problem", ["older", "newer"])

@@ -25,6 +25,7 @@ from analysis.present.figures.roi import (
 from analysis.present.figures.style import (
     GROUP_COLOURS,
     PRIVACY_CAPTION,
+    ActionLog,
     change_phrase,
     decimals,
     group_colour,
@@ -32,6 +33,7 @@ from analysis.present.figures.style import (
 
 __all__ = [
     "GROUP_COLOURS",
+    "ActionLog",
     "PRIVACY_CAPTION",
     "change_phrase",
     "comparison_figure",

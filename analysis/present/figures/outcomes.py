@@ -14,6 +14,8 @@ from analysis.model.disclosure import SUPPRESSED_COLUMN
 from analysis.model.schema import COACHED, COMPARISON, GROUP, WAVE, Outcome
 from analysis.present.figures.style import (
     NEUTRAL,
+    ActionLog,
+    add_events,
     base_layout,
     change_phrase,
     decimals,
@@ -23,6 +25,7 @@ from analysis.present.figures.style import (
     group_colour,
     percent_axis,
     percent_texts,
+    room_for_events,
 )
 from analysis.present.formatting import as_float, interval, percent, score
 from analysis.stats.estimation import EstimationGroup
@@ -294,8 +297,10 @@ def reliable_change_figure(table: pd.DataFrame, outcome: Outcome, k: int) -> go.
     return base_layout(fig, title, subtitle, height=320)
 
 
-def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int) -> go.Figure:
-    """Mean score at every wave per group, with 95 % CIs; withheld waves are gaps."""
+def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int,
+                 events: ActionLog | None = None) -> go.Figure:
+    """Mean score at every wave per group, with 95 % CIs; withheld waves are gaps; the
+    program's action log (``events``), when given, as labelled vertical lines."""
     rows = trend[trend["outcome"] == outcome.key]
     title = f"{outcome.label} across survey waves"
     if rows.empty:
@@ -326,11 +331,16 @@ def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int) -> go.Figure:
             connectgaps=False,
         ))
     fig.update_yaxes(title_text=f"Mean ({outcome.unit}); {direction_arrow(outcome)}")
-    fig.update_xaxes(title_text="Survey wave", type="category")
+    waves = list(dict.fromkeys(rows[WAVE].astype(str)))
+    fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array",
+                     categoryarray=waves)
     subtitle = "Means with 95 % CIs among everyone who answered at each wave"
     if withheld:
         subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
-    return base_layout(fig, title, subtitle)
+    marked, rows_of_labels = add_events(fig, events, waves)
+    if marked:
+        subtitle += f"; {marked}"
+    return room_for_events(base_layout(fig, title, subtitle), rows_of_labels)
 
 
 def _hover_texts(values: pd.Series, as_share: bool, places: int) -> np.ndarray:
@@ -344,7 +354,7 @@ def _share_text(value: float) -> str:
 
 
 def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outcome, k: int,
-                    references: Sequence = ()) -> go.Figure:
+                    references: Sequence = (), events: ActionLog | None = None) -> go.Figure:
     """The Overview's one chart: the chosen outcome by wave, coached against comparison.
 
     For an outcome with a published cut-off it is the share meeting the condition (e.g.
@@ -435,7 +445,11 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
         subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
     fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array",
                      categoryarray=waves)
-    fig = base_layout(fig, title, subtitle, height=430)
+    marked, rows_of_labels = add_events(fig, events, waves)
+    if marked:
+        subtitle += f"; {marked}"
+    fig = room_for_events(base_layout(fig, title, subtitle, height=430 + 28 * rows_of_labels),
+                          rows_of_labels)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0,
                               "xanchor": "left"},
                       margin={"l": 70, "r": 190 if drawn else 30, "t": 90, "b": 90})

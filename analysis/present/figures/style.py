@@ -11,6 +11,10 @@ Conventions (so every chart reads the same way)
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -130,3 +134,83 @@ def change_phrase(outcome: Outcome, estimate: float, low: float, high: float,
     good = outcome.is_improvement(estimate)
     verdict = "an improvement" if good else "a worsening"
     return f"{label} {verb} {size} {outcome.unit} among {who} ({verdict})"
+
+
+# --- the action log on charts by survey wave ---------------------------------------------
+
+EVENT_COLOUR = "#444444"
+EVENT_LABEL_LENGTH = 40
+MOST_EVENTS_DRAWN = 5
+
+
+@dataclass(frozen=True)
+class ActionLog:
+    """A program's dated events ("cohort 2 started") and the day each survey wave was
+    saved, which places an event between the waves of a chart whose axis is the waves."""
+
+    events: tuple[tuple[date, str], ...] = ()
+    wave_dates: Mapping[str, date] = field(default_factory=dict)
+
+    def placed(self, waves: Sequence[str]) -> tuple[list[tuple[float, date, str]], int]:
+        """Each event's position on a wave axis (0 = the first wave; between two waves in
+        proportion to the days between them; 0.4 of a wave outside the first or last
+        wave for an event before or after them), and how many events could not be
+        placed because no wave on the axis has a date."""
+        known = [(index, self.wave_dates[w]) for index, w in enumerate(waves)
+                 if w in self.wave_dates]
+        if not known:
+            return [], len(self.events)
+        placed = []
+        for when, label in sorted(self.events):
+            if when < known[0][1]:
+                position = known[0][0] - 0.4
+            elif when > known[-1][1]:
+                position = known[-1][0] + 0.4
+            else:
+                position = float(known[-1][0])
+                for (i, start), (j, end) in zip(known, known[1:], strict=False):
+                    if start <= when <= end:
+                        days = (end - start).days
+                        position = i + (j - i) * ((when - start).days / days if days else 0.0)
+                        break
+            placed.append((position, when, label))
+        return placed, 0
+
+
+def add_events(fig: go.Figure, events: ActionLog | None,
+               waves: Sequence[str]) -> tuple[str, int]:
+    """Draw the action log on a chart by wave: a dotted vertical line per event, labelled
+    above the plot with its date and words (one row each, so labels never overlap).
+    Returns a phrase for the subtitle ("" when there is nothing to say) and the number
+    of label rows, for :func:`room_for_events` once the layout is set."""
+    if events is None or not events.events:
+        return "", 0
+    placed, unplaced = events.placed(waves)
+    shown = placed[:MOST_EVENTS_DRAWN]
+    for level, (position, when, label) in enumerate(shown):
+        short = (label if len(label) <= EVENT_LABEL_LENGTH
+                 else label[:EVENT_LABEL_LENGTH - 1].rstrip() + "…")
+        fig.add_vline(x=position, line={"color": EVENT_COLOUR, "width": 1, "dash": "dot"})
+        fig.add_annotation(
+            x=position, y=1.0 + 0.075 * (level + 1), xref="x", yref="paper",
+            text=f"{when:%-d %b %Y}: {short}", hovertext=f"{when:%-d %b %Y}: {label}",
+            showarrow=False, xanchor="center", font={"size": 11, "color": EVENT_COLOUR},
+            bgcolor="rgba(255,255,255,0.85)")
+    if shown:
+        fig.update_xaxes(range=[min(-0.5, shown[0][0] - 0.2),
+                                max(len(waves) - 0.5, shown[-1][0] + 0.2)])
+    notes = ["dotted vertical lines: the program's action log (each wave placed at the day "
+             "it was saved)"] if shown else []
+    if len(placed) > len(shown):
+        notes.append(f"{len(placed) - len(shown)} later event(s) in the action log not drawn")
+    if unplaced:
+        notes.append(f"{unplaced} event(s) not drawn: the waves have no dates")
+    return "; ".join(notes), len(shown)
+
+
+def room_for_events(fig: go.Figure, rows: int) -> go.Figure:
+    """Raise the top margin so the event labels above the plot clear the title."""
+    if rows:
+        top = fig.layout.margin.t if fig.layout.margin.t is not None else 90
+        fig.update_layout(margin={"t": top + 28 * rows})
+    return fig

@@ -285,6 +285,17 @@ def test_the_action_log_and_disclosure_state_persist(workspace):
     assert workspace.disclosure_state(LEAD, program_id) == (ledger, 1)
 
 
+def test_each_wave_is_dated_by_its_first_save_and_others_see_only_published_waves(
+        workspace):
+    program_id = _program_with(workspace, "baseline")
+    workspace.publish(LEAD, program_id, {})
+    workspace.grant(LEAD, program_id, EXECUTIVE.name, Role.EXECUTIVE)
+    workspace.add_upload(LEAD, program_id, sample_wave("6m"), "digest-6m")
+    today = datetime.now(UTC).date()
+    assert workspace.wave_dates(LEAD, program_id) == {"baseline": today, "6m": today}
+    assert workspace.wave_dates(EXECUTIVE, program_id) == {"baseline": today}  # 6m: draft
+
+
 def test_nothing_identifying_is_stored(workspace, monkeypatch):
     secret = "a-deployment-secret-that-must-stay-out-of-the-db"
     monkeypatch.setenv("COACHING_EVAL_SECRET", secret)
