@@ -2,6 +2,7 @@
 
     python tools/docs_screenshots.py          # writes docs/overview.png, docs/brief_page1.png
                                               # and docs/slide_roi.png
+    python tools/docs_screenshots.py mbi_ee   # the same for another outcome
 
 * ``docs/overview.png``: the Overview of the running app (``streamlit run``, local mode,
   the bundled sample, a throw-away data folder) in headless Chromium, 1400 × 1250, once the
@@ -12,9 +13,11 @@
 
 The brief and the deck are written exactly as the Downloads page writes them for the
 sample on its defaults: the full summary (10,000 retention resamples), the default
-scenario, 10,000 simulations, the shipped reference lines and the Overview's default
-outcome. The script then checks that the Overview, the brief and the slide show the
-same ROI headline and stops with an error if they do not.
+scenario, 10,000 simulations and the shipped reference lines, for the outcome chosen in
+the Overview's sidebar (Mini-Z's single burnout item by default: the README's picture
+shows a national reference line, which is drawn only for the same instrument). The
+script then checks that the Overview, the brief and the slide show the same ROI headline
+and stops with an error if they do not.
 
 Needs Chromium (``/usr/bin/chromium`` or ``BROWSER_PATH``), Playwright, poppler-utils and
 LibreOffice.
@@ -52,25 +55,27 @@ CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 ROI_SLIDE = 5  # title, at a glance, outcome, retention, ROI, caveats
+OUTCOME = "miniz1_burnout"
 SOURCE = "Synthetic sample data"  # as the Downloads page names the sample
 
 
-def deliverables() -> tuple[bytes, bytes, str]:
-    """The PDF brief and the deck of the sample, and the ROI headline value they show."""
+def deliverables(outcome_key: str) -> tuple[bytes, bytes, str, str]:
+    """The PDF brief and the deck of the sample, the ROI headline value they show and
+    the outcome's label."""
     program = load_sample_program().program
     summary = with_readings(summarize_program(program))
     scenario, why = default_scenario(summary)
     if scenario is None:
         raise SystemExit(f"No ROI for the sample: {why}")
     roi = roi_results(scenario, summary.retention_difference_draws)
-    outcome = next(o for o in program.outcomes if o.key in program.responses.columns)
+    outcome = program.outcome(outcome_key)
     estimation = estimation_data(program.responses, outcome, summary.pre_wave,
                                  summary.post_wave, summary.k)
     brief = executive_brief(summary, outcome.key, roi, shipped_references(), estimation,
                             source=SOURCE)
     statement = roi_statement(roi)
     assert statement is not None
-    return brief_pdf(brief), deck_pptx(brief), statement.value
+    return brief_pdf(brief), deck_pptx(brief), statement.value, outcome.label
 
 
 def tool(name: str) -> str:
@@ -100,8 +105,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def overview_png(out: Path) -> str:
-    """Screenshot the Overview of the running app; returns its ROI card's value."""
+def overview_png(out: Path, outcome_label: str) -> str:
+    """Screenshot the Overview of the running app with this outcome chosen in the
+    sidebar; returns its ROI card's value."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - a tool-only import
 
     port = free_port()
@@ -126,13 +132,22 @@ def overview_png(out: Path) -> str:
                                                      args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1400, "height": 1250})
                 page.goto(url)
+                idle = """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+                          && !document.querySelector('[data-testid="stSpinner"]')"""
+                page.wait_for_function(idle, timeout=180_000)
+                outcome = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+                                       ).filter(has_text="Outcome")
+                for _ in range(5):  # a click during a rerun can be lost: try again
+                    if outcome_label in outcome.inner_text():
+                        break
+                    outcome.click()
+                    page.get_by_role("option", name=outcome_label, exact=True).click()
+                    page.wait_for_timeout(1000)
+                    page.wait_for_function(idle, timeout=180_000)
                 roi = page.locator('[data-testid="stMetric"]').filter(has_text="ROI")
                 roi.locator('[data-testid="stMetricValue"]').filter(
                     has_text="%").wait_for(timeout=180_000)
-                page.wait_for_function(
-                    """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
-                          && !document.querySelector('[data-testid="stSpinner"]')""",
-                    timeout=180_000)
+                page.wait_for_function(idle, timeout=180_000)
                 page.wait_for_timeout(1500)  # the chart's last draw
                 page.screenshot(path=str(out))
                 value = roi.locator('[data-testid="stMetricValue"]').inner_text().strip()
@@ -144,7 +159,8 @@ def overview_png(out: Path) -> str:
 
 
 def main() -> int:
-    pdf, deck, headline = deliverables()
+    outcome_key = sys.argv[1] if len(sys.argv) > 1 else OUTCOME
+    pdf, deck, headline, label = deliverables(outcome_key)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         (folder / "brief.pdf").write_bytes(pdf)
@@ -157,7 +173,7 @@ def main() -> int:
                        stdout=subprocess.DEVNULL, env=dict(os.environ, HOME=str(folder)))
         page_png(folder / "deck.pdf", ROI_SLIDE, DOCS / "slide_roi.png")
         slide_text = pdf_text(folder / "deck.pdf", ROI_SLIDE)
-    shown = overview_png(DOCS / "overview.png")
+    shown = overview_png(DOCS / "overview.png", label)
     print(f"ROI headline: Overview {shown}; brief and slide {headline}")
     problems = [f"{name} does not show {headline}" for name, text in
                 (("the Overview", shown), ("the brief's page 1", brief_text),

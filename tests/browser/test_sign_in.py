@@ -226,7 +226,7 @@ def test_the_lead_grants_a_new_person_the_executive_role_on_the_access_page(brow
     context, page = sign_in(browser, url, LEAD)
     page.get_by_role("link", name="Access").click()
     page.get_by_role("heading", name=f"Access to {PROGRAM}").wait_for(timeout=TIMEOUT_MS)
-    settled(page)
+    settle(page)
     form = page.locator('[data-testid="stForm"]')
     form.get_by_label("Their sign-in e-mail address").fill(newcomer)
     form.get_by_label("Role").click()  # the role picker's options open below it
@@ -238,7 +238,7 @@ def test_the_lead_grants_a_new_person_the_executive_role_on_the_access_page(brow
         if newcomer in roles:
             break
         page.wait_for_timeout(250)
-    settled(page)
+    settle(page)
     screenshot(page, "sign_in_lead_grants_executive")
     assert roles.get(newcomer) is Role.EXECUTIVE
     assert page.get_by_role("button", name="Withdraw").count() == 1  # the list holds them

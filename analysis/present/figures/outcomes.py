@@ -416,7 +416,8 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
         # Labelled outside the plot area, right of the line's end: never over a data point.
         fig.add_annotation(
             x=1.01, xref="paper", xanchor="left", y=line.value, yanchor="middle",
-            text=(f"<b>National {line.year}: {percent(line.value, 1)}</b><br>"
+            # Plain text: chart text keeps only <br>, <sup> and <extra> (model/markup.py).
+            text=(f"National {line.year}: {percent(line.value, 1)}<br>"
                   f"{line.instrument.replace(' (', '<br>(')}"),
             showarrow=False, align="left", font={"size": 11, "color": "#444444"})
     if use_prevalence:

@@ -7,6 +7,8 @@ of analysis.stats.prepost for the means the estimation plot shows.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -14,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from analysis.model.markup import safe_figure
 from analysis.model.schema import COACHED, COMPARISON, Cutoff, Outcome
 from analysis.present import figures
 from analysis.stats.estimation import estimation_data
@@ -185,6 +188,8 @@ def test_a_national_line_is_drawn_only_for_the_same_instrument_and_definition(sa
     fig = figures.overview_figure(summary.prevalence, summary.trend, miniz, summary.k, lines)
     assert [s.y0 for s in fig.layout.shapes] == [0.432]
     assert "National 2024: 43.2 %" in fig.layout.annotations[0].text
+    # Our own chart text passes the markup guard with no tag turned into visible text.
+    assert not re.search(r"&lt;/?[a-z]", json.dumps(safe_figure(fig).to_plotly_json()["layout"]))
     # An MBI 'at least one symptom' rate is never drawn against one MBI scale.
     exhaustion = next(o for o in summary.outcomes if o.key == "mbi_ee")
     assert references.for_outcome(exhaustion) == ()
