@@ -449,9 +449,8 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
     marked, rows_of_labels = add_events(fig, events, waves)
     if marked:
         subtitle += f"; {marked}"
-    fig = room_for_events(base_layout(fig, title, subtitle, height=430 + 28 * rows_of_labels),
-                          rows_of_labels)
+    fig = base_layout(fig, title, subtitle, height=430 + 28 * rows_of_labels)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0,
                               "xanchor": "left"},
                       margin={"l": 70, "r": 190 if drawn else 30, "t": 90, "b": 90})
-    return fig
+    return room_for_events(fig, rows_of_labels)

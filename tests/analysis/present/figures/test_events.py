@@ -54,6 +54,7 @@ def test_overview_chart_carries_the_events_too(summary):
     fig = figures.overview_figure(summary.prevalence, summary.trend,
                                   _outcome(summary, "miniz1_burnout"), summary.k, events=LOG)
     assert "1 Mar 2026: Cohort 2 started" in [a.text for a in fig.layout.annotations]
+    assert fig.layout.margin.t == 90 + 28 * 3  # room above the plot for three label rows
 
 
 def test_events_without_wave_dates_are_not_drawn_and_the_chart_says_so(summary):
