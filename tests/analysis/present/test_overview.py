@@ -6,10 +6,15 @@ Every expected number is taken from the summary tables, never from the module's 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+import pytest
 
 from analysis.model.schema import COACHED, NO_COMPARISON_CAVEAT, ProgramData
 from analysis.present import overview
 from analysis.present.readings import with_readings
+from analysis.roi.results import roi_results
+from analysis.stats.summary import SummaryOptions
 from analysis.stats.summary import summarize_program as _summarize_program
 from tests.analysis.present.conftest import FAST
 
@@ -134,3 +139,24 @@ def test_a_users_scenario_takes_the_programs_effects_and_never_keeps_stale_ones(
     no_roster = summarize_program(ProgramData(program.responses, program.outcomes), FAST)
     none, why = overview.scenario_with_program_effects(typed, no_roster)
     assert none is None and "cannot be computed" in why  # not the stale 0.9
+
+
+@pytest.mark.parametrize("view", ["observed", "modelled"])
+def test_the_overview_and_the_downloads_simulate_the_same_roi(program, view):
+    """The Overview asks only for the ROI's inputs (prevalence, retention); the Downloads
+    page summarises everything. Same data and choices: the same scenario, the same draws
+    of the effect and so the same headline (observed: the sample's roster; modelled: no
+    roster, baseline to 6 months, where the sample's burnout prevalence is released)."""
+    data = program if view == "observed" else replace(program, roster=None)
+    wanted = SummaryOptions(post_wave=None if view == "observed" else "6m",
+                            n_resamples=200, retention_draws=2000)
+    everything = _summarize_program(data, wanted)
+    inputs_only = _summarize_program(data, replace(wanted, tables=("prevalence", "retention")))
+    statements = []
+    for summary in (everything, inputs_only):
+        scenario, why = overview.default_scenario(summary)
+        assert scenario is not None, why
+        assert scenario.benefits.view == view
+        statements.append(overview.roi_statement(
+            roi_results(scenario, summary.retention_difference_draws, n_draws=2000)))
+    assert statements[0] == statements[1]
