@@ -6,13 +6,18 @@ browser sessions (Playwright contexts in the system's headless Chromium).
 
 The app is started on a free loopback port with a key of its own (the deployment's
 secret is never read). Each session, until the time is up: opens the app, uploads the
-synthetic survey and roster on **Data**, then loops over Overview → a new site filter
-→ Outcomes → Groups & cohorts → Downloads (the Excel workbook downloaded). A *page
-time* is from the click to the page's title shown with the script finished (numbers on
-screen; resampling may still fill in after). Any exception shown by the app, a
-timeout or a failed download is an error. p50/p95 per action and overall, and the
-errors, are printed as one JSON line (``--json`` writes them to a file as well), with
-the bare pyarrow read of the uploaded file as the yardstick and the load average.
+synthetic survey and roster on **Data**, then loops over Overview → a new filter
+value (the first filter the release plan offers; the outcome when none is) → Outcomes
+→ Groups & cohorts → Downloads (the Excel workbook downloaded). A *page time* is from
+the click to the end of the page's script run, read from the app's own messages on
+the websocket (a ``script_finished`` of a full run, not of a fragment), with the
+page's title on screen: the numbers are shown; the resampling may still fill in after,
+and its progress fragment's reruns every second or so are not page runs (waiting for
+a moment with no "running" status widget never ends while they poll). Any exception
+shown by the app, a timeout or a failed download is an error. p50/p95 per action and
+overall, and the errors, are printed as one JSON line (``--json`` writes them to a file
+as well), with the bare pyarrow read of the uploaded file as the yardstick and the load
+average.
 This is a benchmark, not a test: it is not collected by pytest.
 """
 
@@ -75,13 +80,52 @@ def start_app(port: int, secret_dir: Path) -> subprocess.Popen:
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-async def wait_for_app(page, heading: str) -> None:
-    """The page's title is shown, the script has finished, and no exception is shown."""
+class ScriptRuns:
+    """The app's full script runs that finished, read off the page's websocket.
+
+    Streamlit sends one ``ForwardMsg`` per frame; a finished run is a ``script_finished``
+    message whose status says whether it was the whole page (FINISHED_SUCCESSFULLY) or a
+    fragment (FINISHED_FRAGMENT_RUN_SUCCESSFULLY, e.g. a resampling progress poll)."""
+
+    def __init__(self, page) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._message = ForwardMsg
+        self._full = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+        self.finished = 0
+        self._changed = asyncio.Event()
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket) -> None:
+        socket.on("framereceived", self._frame)
+
+    def _frame(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        message = self._message()
+        try:
+            message.ParseFromString(payload)
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: not ours to count
+            return
+        if message.WhichOneof("type") == "script_finished" \
+                and message.script_finished == self._full:
+            self.finished += 1
+            self._changed.set()
+
+    async def after(self, seen: int, timeout_s: float) -> None:
+        """Until a full run finishes after ``seen`` had."""
+        async def wait() -> None:
+            while self.finished <= seen:
+                self._changed.clear()
+                await self._changed.wait()
+        await asyncio.wait_for(wait(), timeout_s)
+
+
+async def wait_for_app(page, heading: str, runs: ScriptRuns, seen: int) -> None:
+    """A full script run finished after the click (``seen`` runs had before it), the
+    page's title is on screen, and no exception is shown."""
+    await runs.after(seen, TIMEOUT_MS / 1000)
     await page.get_by_role("heading", name=heading).first.wait_for(timeout=TIMEOUT_MS)
-    await page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
-              && !document.querySelector('[data-testid="stSpinner"]')""",
-        timeout=TIMEOUT_MS)
     if await page.locator('[data-testid="stException"]').count():
         raise RuntimeError("the app showed an exception")
 
@@ -93,6 +137,7 @@ class Session:
         self.number = number
         self.times: dict[str, list[float]] = {}
         self.errors: list[str] = []
+        self.chosen: list[str] = []
 
     async def timed(self, action: str, work) -> None:
         start = time.perf_counter()
@@ -104,64 +149,97 @@ class Session:
         self.times.setdefault(action, []).append(time.perf_counter() - start)
 
 
-async def go(page, link: str) -> None:
+async def go(page, runs: ScriptRuns, link: str) -> None:
+    seen = runs.finished
     await page.get_by_role("link", name=link, exact=True).first.click()
-    await wait_for_app(page, HEADINGS[link])
+    await wait_for_app(page, HEADINGS[link], runs, seen)
 
 
-async def choose_site(page, site: str) -> None:
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-        has_text="Site")
-    await box.locator("input").first.click()
-    await page.get_by_role("option", name=site, exact=True).first.click()
-    await page.keyboard.press("Escape")
+async def open_options(page, opener) -> list:
+    """Open a drop-down and return its options (skipping "Select all"). A rerun that
+    lands while it opens (a resampling job filling in) can close it: try again."""
+    options = page.get_by_role("option")
+    for _ in range(10):
+        await opener.click()
+        try:
+            await options.first.wait_for(timeout=3000)
+        except Exception:  # noqa: BLE001 - closed by a rerun: open it again
+            await page.keyboard.press("Escape")
+            continue
+        every = [options.nth(i) for i in range(await options.count())]
+        return [o for o in every if (await o.inner_text()).strip() != "Select all"]
+    raise RuntimeError("the drop-down did not open")
 
 
-async def clear_site(page) -> None:
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-        has_text="Site")
-    clear = box.get_by_role("button", name="Clear all")
-    if await clear.count():
-        await clear.first.click()
+async def change_sidebar(page, runs: ScriptRuns, turn: int, heading: str) -> str:
+    """Change the first filter the sidebar offers (the release plan offers a filter only
+    over groups of at least k people): remove its value when it has one, else choose its
+    turn-th level; with no filter offered, choose the turn-th outcome. Either way the
+    page reruns with new numbers. Returns what was done."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    boxes = sidebar.locator('[data-testid="stMultiSelect"]')
+    if await boxes.count():
+        box = boxes.first
+        entry = box.locator("input").first
+        if await box.locator("[data-tag]").count():
+            seen = runs.finished
+            await box.get_by_role("button", name="Remove").first.click()
+            await wait_for_app(page, heading, runs, seen)
+            return "filter cleared"
+        options = await open_options(page, entry)
+        kind = "filter"
+    else:
+        options = await open_options(
+            page, sidebar.locator('[data-testid="stSelectbox"]').first)
+        kind = "outcome"
+    option = options[turn % len(options)]
+    name = (await option.inner_text()).strip()
+    seen = runs.finished
+    await option.click()
+    if kind == "filter":
+        await page.keyboard.press("Escape")
+    await wait_for_app(page, heading, runs, seen)
+    return f"{kind} {name}"
 
 
 async def one_user(browser, url: str, number: int, files: tuple[Path, Path],
-                   sites: list[str], deadline: float, downloads: Path) -> Session:
+                   deadline: float, downloads: Path) -> Session:
     session = Session(number)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000},
                                         accept_downloads=True)
     page = await context.new_page()
+    runs = ScriptRuns(page)
     try:
         async def open_app():
+            seen = runs.finished
             await page.goto(url)
-            await wait_for_app(page, HEADINGS["Overview"])
+            await wait_for_app(page, HEADINGS["Overview"], runs, seen)
 
         async def upload():
-            await go(page, "Data")
+            await go(page, runs, "Data")
             inputs = page.locator('[data-testid="stFileUploader"] input[type="file"]')
             await inputs.nth(0).set_input_files(str(files[0]))
             await inputs.nth(1).set_input_files(str(files[1]))
             await page.get_by_text("Ready.").first.wait_for(timeout=TIMEOUT_MS)
-            await wait_for_app(page, HEADINGS["Data"])
+            if await page.locator('[data-testid="stException"]').count():
+                raise RuntimeError("the app showed an exception")
 
         await session.timed("open", open_app)
         await session.timed("upload", upload)
         turn = number
         while time.monotonic() < deadline:
-            site = sites[turn % len(sites)]
             turn += 1
             try:
-                await session.timed("overview", lambda: go(page, "Overview"))
+                await session.timed("overview", lambda: go(page, runs, "Overview"))
 
-                async def change_filter(site=site):
-                    await clear_site(page)
-                    await choose_site(page, site)
-                    await wait_for_app(page, HEADINGS["Overview"])
+                async def change_filter(turn=turn):
+                    session.chosen.append(
+                        await change_sidebar(page, runs, turn, HEADINGS["Overview"]))
 
                 await session.timed("sidebar change", change_filter)
-                await session.timed("outcomes", lambda: go(page, "Outcomes"))
-                await session.timed("groups", lambda: go(page, "Groups & cohorts"))
-                await session.timed("downloads", lambda: go(page, "Downloads"))
+                await session.timed("outcomes", lambda: go(page, runs, "Outcomes"))
+                await session.timed("groups", lambda: go(page, runs, "Groups & cohorts"))
+                await session.timed("downloads", lambda: go(page, runs, "Downloads"))
 
                 async def download(turn=turn):
                     async with page.expect_download(timeout=TIMEOUT_MS) as info:
@@ -173,7 +251,9 @@ async def one_user(browser, url: str, number: int, files: tuple[Path, Path],
 
                 await session.timed("download", download)
             except Exception:  # noqa: BLE001 - recorded in session.errors; go on
+                seen = runs.finished
                 await page.goto(url)
+                await runs.after(seen, TIMEOUT_MS / 1000)
     except Exception:  # noqa: BLE001 - recorded; the session ends
         pass
     finally:
@@ -188,7 +268,7 @@ def _percentile(values: list[float], share: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
-async def run(sessions: int, seconds: float, files: tuple[Path, Path], sites: list[str],
+async def run(sessions: int, seconds: float, files: tuple[Path, Path],
               url: str) -> list[Session]:
     from playwright.async_api import async_playwright
 
@@ -198,7 +278,7 @@ async def run(sessions: int, seconds: float, files: tuple[Path, Path], sites: li
         deadline = time.monotonic() + seconds
         with tempfile.TemporaryDirectory() as scratch:
             done = await asyncio.gather(*(
-                one_user(browser, url, n, files, sites, deadline, Path(scratch))
+                one_user(browser, url, n, files, deadline, Path(scratch))
                 for n in range(sessions)))
         await browser.close()
     return list(done)
@@ -222,6 +302,7 @@ def summarise(done: list[Session], bare_read_s: float, seconds: float) -> dict:
         "p95_s": _percentile(pages, 0.95),
         "by_action": {a: {"n": len(t), "p50_s": _percentile(t, 0.5),
                           "p95_s": _percentile(t, 0.95)} for a, t in actions.items()},
+        "sidebar_choices": sorted({c for s in done for c in s.chosen}),
         "errors": len(errors),
         "error_samples": errors[:10],
     }
@@ -248,15 +329,14 @@ def main(argv: list[str] | None = None) -> int:
 
     data = write_program(args.data_dir, args.rows, args.seed)
     start = time.perf_counter()
-    sites = sorted(pd.read_csv(data.responses, engine="pyarrow")["site"].dropna().unique())
+    pd.read_csv(data.responses, engine="pyarrow")
     bare = time.perf_counter() - start
     port = _free_port()
     with tempfile.TemporaryDirectory() as secret_dir:
         app = start_app(port, Path(secret_dir))
         try:
             done = asyncio.run(run(args.sessions, args.seconds,
-                                   (data.responses, data.roster), [str(s) for s in sites],
-                                   f"http://127.0.0.1:{port}"))
+                                   (data.responses, data.roster), f"http://127.0.0.1:{port}"))
         finally:
             app.terminate()
             try:
