@@ -4,8 +4,10 @@ A page shows what it can compute at once (estimates, t intervals, counts) and ha
 the resampling (BCa intervals, the retention bootstrap behind the ROI) to
 :func:`start`, which runs it on a small thread pool shared by the process. The page
 then calls :func:`wait_here`: while the job runs, a fragment shows a progress bar
-with the step's name and polls twice a second; when the job is done it reruns the
-page, which now finds the result (:func:`finished`) and draws it. A filter change
+with the step's name and polls once a second; when the job is done it reruns the
+page, which now finds the result (:func:`finished`) and draws it without the fragment,
+so the polling stops there (the load test, ``benchmarks/load_test.py``, counts the
+page's runs on the websocket and sees none after it). A filter change
 while a job is queued cancels it, so clicks never wait for resampling nobody looks
 at any more.
 
@@ -28,7 +30,9 @@ import streamlit as st
 
 JOBS = "_resampling_jobs"  # dict[str, Job] in st.session_state
 KEEP = 8  # finished results kept per session (a few pages × a few filter choices)
-POLL_SECONDS = 0.5
+# Each poll is a script run of the fragment on the server: with ten sessions waiting
+# on two workers, twice a second was twenty runs a second competing with the work.
+POLL_SECONDS = 1.0
 
 # Two workers at most: resampling is numpy-heavy and a small machine has few cores;
 # more threads would only slow every session's page down.

@@ -137,11 +137,12 @@ def identifier_findings(identifiers: Sequence[IdentifierColumn]) -> list[Finding
 
 
 def drop_identifiers(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """A copy of ``frame`` without ``columns`` (names not in the frame are ignored,
-    so dropping twice is harmless)."""
+    """``frame`` without ``columns`` (names not in the frame are ignored, so dropping
+    twice is harmless): a new frame, or ``frame`` itself when none of them is in it
+    (copying a million rows to drop nothing is what it would cost)."""
     wanted = {str(c) for c in columns}
     present = [c for c in frame.columns if str(c) in wanted]
-    return frame.drop(columns=present)
+    return frame.drop(columns=present) if present else frame
 
 
 # ---------------------------------------------------------------------------

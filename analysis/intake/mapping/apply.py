@@ -37,6 +37,14 @@ def _fill_within_participant(frame: pd.DataFrame, columns: Sequence[str]) -> Non
             frame[column] = frame[column].fillna(grouped[column].transform("first"))
 
 
+def _columns(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """A new frame of these columns (``frame[names]`` without pandas' mark that it came
+    from another frame, so columns can be set on it without a warning or a copy)."""
+    if not frame.columns.is_unique:
+        return frame[names].copy()
+    return frame.take(frame.columns.get_indexer(names), axis=1)
+
+
 def _count(n: int, thing: str) -> str:
     return f"{n:,} {thing}{'' if n == 1 else 's'}"
 
@@ -102,10 +110,17 @@ def apply_mapping(
             source = frame
             waves = pd.Series(str(file_wave).strip(), index=frame.index, dtype="string")
         chosen = {src: dst for src, dst in targets.items() if src in source.columns}
-        piece = source[list(chosen)].rename(columns=chosen)
+        # Selecting the columns is the one copy of the rows; they are renamed in place
+        # (rename() would copy every column again: a consortium file is a million rows).
+        piece = _columns(source, list(chosen))
+        piece.columns = [chosen[c] for c in piece.columns]
         piece[WAVE] = waves.replace("", pd.NA).to_numpy()
         pieces.append(piece)
-    long = pd.concat(pieces, ignore_index=True, sort=False)
+    if len(pieces) == 1:
+        long = pieces[0]
+        long.index = pd.RangeIndex(len(long))
+    else:
+        long = pd.concat(pieces, ignore_index=True, sort=False)
 
     codes, n_changed = normalise_participant_codes(long[PARTICIPANT_ID])
     long[PARTICIPANT_ID] = codes
@@ -135,10 +150,11 @@ def apply_mapping(
                     f"Fill in the {reason}, or remove these rows.",
                 )
             )
-    long = long.loc[~(no_id | no_wave)]
+    # Rows are taken out (a copy of every column) only when there are any to take out.
+    if (no_id | no_wave).any():
+        long = long.loc[~(no_id | no_wave)].copy()
 
     fill = [c for c in (GROUP, *ATTRIBUTE_COLUMNS) if c in long.columns]
-    long = long.copy()
     _fill_within_participant(long, fill)
 
     if mapping.group:
@@ -173,7 +189,8 @@ def apply_mapping(
                 )
             )
         long[GROUP] = group
-        long = long.loc[~(no_group | excluded)]
+        if (no_group | excluded).any():
+            long = long.loc[~(no_group | excluded)]
     else:
         long[GROUP] = COACHED
 
@@ -198,4 +215,6 @@ def apply_mapping(
     leading = [PARTICIPANT_ID, WAVE, GROUP, *[a for a in ATTRIBUTE_COLUMNS if a in long.columns]]
     rest = [c for c in long.columns if c not in leading]
     long[GROUP] = long[GROUP].astype(object)
-    return long[leading + rest].reset_index(drop=True), findings
+    result = _columns(long, leading + rest)
+    result.index = pd.RangeIndex(len(result))
+    return result, findings
