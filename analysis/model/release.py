@@ -167,17 +167,23 @@ def unsafe_blocks(
         bits = (member[inside] * (1 << np.arange(member.shape[1]))).sum(axis=1)
         # One integer per atom (block × membership pattern).
         atom = blocks[inside].astype(np.int64) * (1 << 31) + bits
-        codes, sizes = np.unique(atom, return_counts=True)
+        # The people sorted by atom once: the atoms (ascending, as np.unique gives them)
+        # and their sizes come from where the sorted codes change, and each value
+        # column's smallest and largest observed value per atom is one pass (fmin/fmax
+        # skip missing values; an atom with none observed gets NaN, which equals nothing).
+        order = np.argsort(atom, kind="stable")
+        ordered = atom[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        codes, sizes = ordered[starts], np.diff(np.r_[starts, ordered.size])
         for code in codes[sizes < k]:
             bad.setdefault(int(code >> 31), f"fewer than {k} people")
         for column in people.values.get(variable, ()):
-            values = people.table[column].to_numpy(dtype=float)[inside]
-            observed = ~np.isnan(values)
-            if not observed.any():
+            values = people.table[column].to_numpy(dtype=float)[inside][order]
+            if np.isnan(values).all():
                 continue
-            frame = pd.DataFrame({"atom": atom[observed], "v": values[observed]})
-            spread = frame.groupby("atom")["v"].agg(["min", "max"])
-            for code in spread.index[(spread["min"] == spread["max"]).to_numpy()]:
+            low = np.fmin.reduceat(values, starts)
+            high = np.fmax.reduceat(values, starts)
+            for code in codes[low == high]:
                 bad.setdefault(int(code >> 31), "everyone gave the same answer")
     return bad
 
