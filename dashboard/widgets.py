@@ -10,6 +10,7 @@ from analysis.model.disclosure import SUPPRESSED_COLUMN
 from analysis.model.markup import safe_figure
 from analysis.model.schema import NO_COMPARISON_CAVEAT, Outcome
 from analysis.present.exports.safety import export_ready
+from analysis.present.figures import rounded_figure
 from analysis.present.overview import outcome_of
 from analysis.present.tables import people_table as formatted_people_table
 from analysis.stats.release import pair_kind
@@ -174,8 +175,9 @@ def people_table(table: pd.DataFrame, columns: dict[str, tuple[str, str]], k: in
 
 
 def chart(figure, caption: str = "", key: str | None = None) -> None:
-    """A plotly chart at full width with its caption (n, interval and method)."""
-    st.plotly_chart(safe_figure(figure), width="stretch", key=key,
+    """A plotly chart at full width with its caption (n, interval and method); its
+    numbers are rounded to what the chart shows before they are sent (methods §8.1)."""
+    st.plotly_chart(safe_figure(rounded_figure(figure)), width="stretch", key=key,
                     config={"displaylogo": False, "toImageButtonOptions": {"scale": 2}})
     if caption:
         st.caption(caption)

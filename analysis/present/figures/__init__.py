@@ -15,6 +15,7 @@ from analysis.present.figures.outcomes import (
     reliable_change_figure,
     trend_figure,
 )
+from analysis.present.figures.payload import rounded_figure, shown_decimals
 from analysis.present.figures.retention import km_figure
 from analysis.present.figures.roi import (
     heat_map_figure,
@@ -48,6 +49,8 @@ __all__ = [
     "overview_figure",
     "prevalence_figure",
     "reliable_change_figure",
+    "rounded_figure",
+    "shown_decimals",
     "tornado_figure",
     "trend_figure",
     "waterfall_figure",
