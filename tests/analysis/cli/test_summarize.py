@@ -8,6 +8,13 @@ import sys
 
 import pandas as pd
 
+from tests.attack_program import (
+    HYBRID,
+    LONE_SITE,
+    SIX_SITE,
+    assert_cross_breakdown_isolates_no_one,
+    write_attack_files,
+)
 from tests.conftest import REPO_ROOT
 
 SAMPLE = REPO_ROOT / "sample_data"
@@ -98,3 +105,20 @@ def test_a_bad_follow_up_end_is_a_usage_error():
     result = _run("validate", str(SAMPLE / "responses_long.csv"), "--follow-up-end", "soon")
     assert result.returncode == 2
     assert "YYYY-MM-DD" in result.stderr
+
+
+def test_summarize_outputs_cannot_be_differenced_to_a_hidden_site(tmp_path):
+    """Issue 10's cross-breakdown attack on the CLI's files: a site of 1 and a site of 6
+    whose six are exactly the modality "hybrid". Overall − visible sites − hybrid would
+    be the lone physician's change; the files release no such combination."""
+    responses, roster = write_attack_files(tmp_path)
+    out = tmp_path / "results"
+    result = _run("summarize", str(responses), "--roster", str(roster), "--resamples", "200",
+                  "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    tables = {path.stem: pd.read_csv(path, encoding="utf-8-sig")
+              for path in out.glob("*.csv")}
+    assert assert_cross_breakdown_isolates_no_one(tables, 5) >= 5
+    # Nor do the printed lines name either small site or the modality.
+    for word in (LONE_SITE, SIX_SITE, HYBRID):
+        assert word not in result.stdout
