@@ -94,13 +94,17 @@ def suppress_small_cells(
     return out
 
 
-def complementary_suppression_mask(counts: Sequence[float], k: int) -> np.ndarray:
+def complementary_suppression_mask(counts: Sequence[float], k: int,
+                                   prefer: Sequence[bool] | None = None) -> np.ndarray:
     """Which cells of one breakdown to hide when the breakdown is shown with its total.
 
     Primary suppression hides every cell below ``k`` (zero included: an empty cell
     also tells something about the others). If exactly one cell is hidden, the next
     smallest cell is hidden too (methods §8), so the hidden value is not
     ``total − sum(shown)``. If the total itself is below ``k``, every cell is hidden.
+    ``prefer`` marks the cells to take as that second one first (the smallest of them),
+    so a headline cell such as "reliably improved" is not hidden for a neighbour's sake
+    when a less telling cell ("no reliable change") can protect it as well.
     """
     values = np.asarray(counts, dtype=float)
     values = np.where(np.isnan(values), 0.0, values)
@@ -111,6 +115,10 @@ def complementary_suppression_mask(counts: Sequence[float], k: int) -> np.ndarra
         return np.ones_like(hide)
     if hide.sum() == 1 and values.size > 1:
         candidates = np.where(~hide, values, np.inf)
+        if prefer is not None:
+            preferred = np.where(np.asarray(prefer, dtype=bool), candidates, np.inf)
+            if np.isfinite(preferred).any():
+                candidates = preferred
         hide[int(np.argmin(candidates))] = True
     return hide
 
@@ -121,6 +129,7 @@ def suppress_breakdown(
     k: int,
     by: Sequence[str] = (),
     derived_columns: Sequence[str] = (),
+    complement: tuple[str, Iterable[object]] | None = None,
 ) -> pd.DataFrame:
     """Apply complementary suppression to a table of counts shown with their totals.
 
@@ -133,6 +142,8 @@ def suppress_breakdown(
         (e.g. ``["outcome", "group"]``).
     derived_columns : columns computed from the count (percentages) that must be
         hidden with it.
+    complement : (column, values): cells whose ``column`` is one of ``values`` are taken
+        first as the second withheld cell (see :func:`complementary_suppression_mask`).
 
     Returns
     -------
@@ -144,7 +155,10 @@ def suppress_breakdown(
     hide = pd.Series(False, index=out.index)
     groups = out.groupby(list(by), sort=False, dropna=False) if by else [(None, out)]
     for _, cells in groups:
-        mask = complementary_suppression_mask(cells[count_column].astype(float).to_numpy(), k)
+        prefer = None if complement is None else \
+            cells[complement[0]].isin(list(complement[1])).to_numpy()
+        mask = complementary_suppression_mask(cells[count_column].astype(float).to_numpy(), k,
+                                              prefer)
         hide.loc[cells.index] = mask
     previously = out[SUPPRESSED_COLUMN].astype(bool) if SUPPRESSED_COLUMN in out else False
     out[SUPPRESSED_COLUMN] = (hide | previously).astype(bool)

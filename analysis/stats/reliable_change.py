@@ -275,7 +275,10 @@ def reliable_change(
     for column in ("pct", "sd_pre", "sem", "s_diff", "reliable_change_points"):
         table[column] = pd.array(table[column].to_numpy(dtype=float), dtype="Float64")
     table["n"] = table["n"].astype("Int64")
-    table = suppress_breakdown(table, "n_category", k, by=[by], derived_columns=["pct"])
+    # When one category is below k, "no reliable change" is withheld with it rather than
+    # the next smallest: either protects the small one, and the headline stays shown.
+    table = suppress_breakdown(table, "n_category", k, by=[by], derived_columns=["pct"],
+                               complement=("category", [NO_RELIABLE_CHANGE]))
     if len(pairs) < k:
         # The yardstick is an aggregate of every matched participant: withhold it too.
         for column in ("sd_pre", "sem", "s_diff", "reliable_change_points"):

@@ -8,6 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.intake.ingest.upload import UploadedFile
+from analysis.intake.mapping.serialise import mapping_from_json
+from analysis.intake.pipeline import prepare_program
 from analysis.model.errors import UserFacingError
 from analysis.model.schema import Outcome
 from analysis.stats.reliable_change import (
@@ -18,6 +21,10 @@ from analysis.stats.reliable_change import (
     standard_error_of_difference,
     standard_error_of_measurement,
 )
+from analysis.stats.summary import SummaryOptions, summarize_program
+from tests.conftest import REPO_ROOT
+
+SAMPLE = REPO_ROOT / "sample_data"
 
 ENGAGEMENT = Outcome("eng", "Engagement", True, 0, 100, reliability=0.84,
                      reliability_source="UWES manual")
@@ -135,3 +142,42 @@ def test_complementary_suppression_holds_for_every_group(improved, unchanged, wo
             assert pd.isna(row["pct"]) and row["suppressed"]
     if changes.size < k:
         assert table["n"].isna().all() and hidden.all()
+
+
+def test_a_category_of_k_or_more_is_shown_when_a_small_one_needs_a_complement():
+    # One category below k: the second cell withheld is "no reliable change", never a
+    # headline count that is itself large enough (issue 10: "reliably improved", 21 of
+    # 100 in the Qualtrics example, was shown as "< 5").
+    changes = np.concatenate([np.full(21, 40.0), np.zeros(76), np.full(3, -40.0)])
+    table = reliable_change(paired_data({"coached": changes}), ENGAGEMENT, k=5,
+                            baseline_sd=10.0).set_index("category")
+    assert table.loc["reliably improved", "n_category"] == 21
+    assert pd.isna(table.loc["reliably worse", "n_category"])
+    assert pd.isna(table.loc["no reliable change", "n_category"])  # the complement
+
+
+def test_the_qualtrics_example_shows_its_coached_improvement_count():
+    """The sample's Qualtrics exports, depersonalisation, coached: 21 of 100 reliably
+    improved (counted here independently from the scores and the printed yardstick);
+    "reliably worse" is below 5, so it and "no reliable change" are withheld."""
+    drop = ["StartDate", "EndDate", "IPAddress", "RecordedDate", "RecipientLastName",
+            "RecipientFirstName", "RecipientEmail", "LocationLatitude", "LocationLongitude"]
+    files = [UploadedFile(f"qualtrics_{w}.csv", (SAMPLE / f"qualtrics_{w}.csv").read_bytes(),
+                          wave=w) for w in ("baseline", "6m", "12m")]
+    mapping = mapping_from_json((SAMPLE / "mapping_qualtrics.json").read_text())
+    program = prepare_program(files, mapping, drop_columns=drop).program
+    summary = summarize_program(program, SummaryOptions(
+        k=5, tables=("reliable_change",), outcomes=("mbi_dp",), resample=False))
+    rows = summary.reliable_change.query("group == 'coached'").set_index("category")
+
+    responses = program.responses
+    wide = responses[responses["group"] == "coached"].pivot_table(
+        index="participant_id", columns="wave", values="mbi_dp", observed=True)
+    change = (wide["12m"] - wide["baseline"]).dropna()
+    yardstick = float(rows["reliable_change_points"].iloc[0])
+    improved = int((change <= -yardstick).sum())  # lower depersonalisation is better
+    worse = int((change >= yardstick).sum())
+    assert (len(change), improved) == (100, 21) and worse < 5
+    assert rows.loc["reliably improved", "n_category"] == improved
+    assert pd.isna(rows.loc["reliably worse", "n_category"])
+    assert pd.isna(rows.loc["no reliable change", "n_category"])
