@@ -176,7 +176,7 @@ def unsafe_blocks(
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         codes, sizes = ordered[starts], np.diff(np.r_[starts, ordered.size])
         for code in codes[sizes < k]:
-            bad.setdefault(int(code >> 31), f"fewer than {k} people")
+            bad.setdefault(int(code >> 31), f"a group of fewer than {k} people")
         for column in people.values.get(variable, ()):
             values = people.table[column].to_numpy(dtype=float)[inside][order]
             if np.isnan(values).all():
@@ -184,7 +184,7 @@ def unsafe_blocks(
             low = np.fmin.reduceat(values, starts)
             high = np.fmax.reduceat(values, starts)
             for code in codes[low == high]:
-                bad.setdefault(int(code >> 31), "everyone gave the same answer")
+                bad.setdefault(int(code >> 31), "a group whose members all gave the same answer")
     return bad
 
 
@@ -212,10 +212,10 @@ def choose_kinds(
         clash = [describe.get(c.name, c.name) for c in related if c is not kind]
         if clash:
             refused[kind.name] = (
-                f"not shown: set against {', '.join(clash)} it would single out a group "
-                f"of people ({reason}), minimum group size {k}.")
+                f"not shown: set against {', '.join(clash)} it would single out {reason} "
+                f"(minimum group size {k}).")
         else:
-            refused[kind.name] = f"not shown: {reason} (minimum group size {k})."
+            refused[kind.name] = f"not shown: it would leave {reason} (minimum group size {k})."
     return kept, refused
 
 

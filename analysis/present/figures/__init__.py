@@ -30,6 +30,8 @@ from analysis.present.figures.style import (
     change_phrase,
     decimals,
     group_colour,
+    withheld_reason,
+    withheld_words,
 )
 
 __all__ = [
@@ -54,4 +56,6 @@ __all__ = [
     "tornado_figure",
     "trend_figure",
     "waterfall_figure",
+    "withheld_reason",
+    "withheld_words",
 ]

@@ -26,6 +26,8 @@ from analysis.present.figures.style import (
     percent_axis,
     percent_texts,
     room_for_events,
+    withheld_reason,
+    withheld_words,
 )
 from analysis.present.formatting import as_float, interval, percent, score
 from analysis.stats.estimation import EstimationGroup
@@ -203,11 +205,11 @@ def prevalence_figure(prevalence: pd.DataFrame, outcome: Outcome, k: int) -> go.
                       "This measure has no published cut-off, so no prevalence is shown.")
     condition = str(rows["condition"].iloc[0])
     fig = go.Figure()
-    withheld = []
+    withheld: list[pd.DataFrame] = []
     for group in [g for g in (COACHED, COMPARISON) if (rows[GROUP] == g).any()]:
         mine = rows[rows[GROUP] == group]
         ok = mine[~mine[SUPPRESSED_COLUMN]]
-        withheld += [f"{group} at {w}" for w in mine.loc[mine[SUPPRESSED_COLUMN], WAVE]]
+        withheld.append(mine[mine[SUPPRESSED_COLUMN]])
         estimate = ok["prevalence"].astype(float)
         fig.add_trace(go.Bar(
             x=ok[WAVE].astype(str), y=estimate, name=group,
@@ -230,8 +232,9 @@ def prevalence_figure(prevalence: pd.DataFrame, outcome: Outcome, k: int) -> go.
     percent_axis(fig, 0.0, 1.0, title_text=f"Share with {condition}")
     fig.update_xaxes(title_text="Survey wave")
     subtitle = f"{rows['cutoff'].iloc[0]}; lower is better; bars show 95 % CIs"
-    if withheld:
-        subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
+    hidden = pd.concat(withheld) if withheld else rows.iloc[:0]
+    if len(hidden):
+        subtitle += "; " + withheld_words(hidden, k, lambda r: f"{r[GROUP]} at {r[WAVE]}")
     return base_layout(fig, f"Share of physicians with {condition} at each wave", subtitle)
 
 
@@ -306,13 +309,14 @@ def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int,
     if rows.empty:
         return empty_figure(title, "No wave means for this measure.")
     fig = go.Figure()
-    withheld = []
+    withheld: list[pd.DataFrame] = []
     for group in [g for g in (COACHED, COMPARISON) if (rows[GROUP] == g).any()]:
         mine = rows[rows[GROUP] == group]
         mean = mine["mean"].astype(float).where(~mine[SUPPRESSED_COLUMN])
-        withheld += [f"{group} at {w}" for w in mine.loc[mine[SUPPRESSED_COLUMN], WAVE]]
+        withheld.append(mine[mine[SUPPRESSED_COLUMN]])
         n_text = [f"n = {int(n):,}" if n is not pd.NA and not mine[SUPPRESSED_COLUMN].iloc[i]
-                  else f"n < {k}" for i, n in enumerate(mine["n"])]
+                  else withheld_reason(mine["note"].iloc[i] if "note" in mine else "", k)
+                  for i, n in enumerate(mine["n"])]
         fig.add_trace(go.Scatter(
             x=mine[WAVE].astype(str), y=mean, mode="lines+markers",
             name=f"{group} ({n_text[0]} at {mine[WAVE].iloc[0]})",
@@ -335,8 +339,9 @@ def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int,
     fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array",
                      categoryarray=waves)
     subtitle = "Means with 95 % CIs among everyone who answered at each wave"
-    if withheld:
-        subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
+    hidden = pd.concat(withheld) if withheld else rows.iloc[:0]
+    if len(hidden):
+        subtitle += "; " + withheld_words(hidden, k, lambda r: f"{r[GROUP]} at {r[WAVE]}")
     marked, rows_of_labels = add_events(fig, events, waves)
     if marked:
         subtitle += f"; {marked}"
@@ -372,19 +377,21 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
     value_column = "prevalence" if use_prevalence else "mean"
     places = decimals(outcome)
     fig = go.Figure()
-    withheld: list[str] = []
+    withheld: list[pd.DataFrame] = []
     ends: dict[str, tuple[float | None, float | None]] = {}
     waves = list(dict.fromkeys(rows[WAVE].astype(str)))
     for group in [g for g in (COACHED, COMPARISON) if (rows[GROUP] == g).any()]:
         mine = rows[rows[GROUP] == group]
         hidden = mine[SUPPRESSED_COLUMN].fillna(True).astype(bool)
-        withheld += [f"{group} at {w}" for w in mine.loc[hidden, WAVE]]
+        withheld.append(mine[hidden])
         value = mine[value_column].astype(float).where(~hidden)
         low = mine["ci_low"].astype(float).where(~hidden)
         high = mine["ci_high"].astype(float).where(~hidden)
         first_n = mine["n"].iloc[0]
         n_text = (f"n = {int(first_n):,} at {mine[WAVE].iloc[0]}"
-                  if first_n is not pd.NA and not hidden.iloc[0] else f"n < {k} at first wave")
+                  if first_n is not pd.NA and not hidden.iloc[0] else
+                  withheld_reason(mine["note"].iloc[0] if "note" in mine else "", k)
+                  + " at first wave")
         labels = [(_share_text(v) if use_prevalence else score(v, places))
                   if not math.isnan(v) else "" for v in value]
         colour = group_colour(group)
@@ -442,8 +449,10 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
         subtitle = f"Mean {outcome.unit} at each wave with 95 % CIs; {direction_words(outcome)}"
     if drawn:
         subtitle += "; dotted: national figure, same measure"
-    if withheld:
-        subtitle += f"; withheld (n < {k}): {', '.join(withheld)}"
+    hidden_rows = pd.concat(withheld) if withheld else rows.iloc[:0]
+    if len(hidden_rows):
+        subtitle += "; " + withheld_words(hidden_rows, k,
+                                          lambda r: f"{r[GROUP]} at {r[WAVE]}")
     fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array",
                      categoryarray=waves)
     marked, rows_of_labels = add_events(fig, events, waves)

@@ -214,3 +214,25 @@ def room_for_events(fig: go.Figure, rows: int) -> go.Figure:
         top = fig.layout.margin.t if fig.layout.margin.t is not None else 90
         fig.update_layout(margin={"t": top + 28 * rows})
     return fig
+def withheld_reason(note: object, k: int) -> str:
+    """Why a result row is withheld, in a few words, from the sentence the statistics
+    wrote into its ``note`` (or ``reading``): attrition (the wave's or pair's people
+    differ from another released group by too few), homogeneity, or a small group."""
+    text = str(note or "")
+    if "differs from the matched" in text or "would differ from another" in text:
+        return f"differs from the matched participants by fewer than {k} people"
+    if "same answer" in text or "answered alike" in text:
+        return "everyone answered alike"
+    return f"n < {k}"
+
+
+def withheld_words(rows: pd.DataFrame, k: int, label) -> str:
+    """One line naming the withheld rows grouped by their reason, e.g. "withheld
+    (differs from the matched participants by fewer than 5 people): coached at 12m;
+    withheld (n < 5): comparison at 6m". ``label`` turns a row into its name."""
+    reasons: dict[str, list[str]] = {}
+    for _, row in rows.iterrows():
+        note = row.get("note") if isinstance(row.get("note"), str) and row.get("note") \
+            else row.get("reading")
+        reasons.setdefault(withheld_reason(note, k), []).append(label(row))
+    return "; ".join(f"withheld ({why}): {', '.join(names)}" for why, names in reasons.items())

@@ -35,10 +35,10 @@ def test_an_atom_of_fewer_than_k_or_of_one_value_is_unsafe():
     blocks = np.zeros(8, dtype=int)
     assert unsafe_blocks(blocks, people, KINDS[:1], 5) == {}
     # "late" leaves 2 people out: everyone minus late isolates them.
-    assert unsafe_blocks(blocks, people, KINDS, 5) == {0: "fewer than 5 people"}
+    assert unsafe_blocks(blocks, people, KINDS, 5) == {0: "a group of fewer than 5 people"}
     same = _people(["A"] * 6, ["c"] * 6, [True] * 6, [3] * 6)
     assert unsafe_blocks(np.zeros(6, dtype=int), same, KINDS[:1], 5) == {
-        0: "everyone gave the same answer"}
+        0: "a group whose members all gave the same answer"}
 
 
 def test_a_kind_that_would_split_off_a_small_group_is_refused_with_a_reason():

@@ -16,12 +16,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from analysis.model.disclosure import suppressed_reading
 from analysis.model.markup import safe_figure
 from analysis.model.schema import COACHED, COMPARISON, Cutoff, Outcome
 from analysis.present import figures
 from analysis.stats.estimation import estimation_data
 from analysis.stats.subgroups import forest_table
-from analysis.stats.summary import SummaryOptions, summarize_program
+from analysis.stats.summary import (
+    SummaryOptions,
+    summarize_program,
+    withheld_pair_reading,
+    withheld_wave_reading,
+)
 
 OUTCOME = Outcome("exhaustion", "Exhaustion", higher_is_better=False, minimum=0, maximum=54,
                   cutoff=Cutoff(27, True, "high exhaustion", "test cut-off"))
@@ -206,7 +212,10 @@ def test_overview_chart_without_a_cut_off_shows_the_mean_and_withheld_waves_as_g
     assert "Mean" in fig.layout.yaxis.title.text
     withheld = summary.trend[(summary.trend["outcome"] == "uwes9") & summary.trend["suppressed"]]
     assert len(withheld)
-    assert "withheld (n < 149)" in fig.layout.title.text
+    # The subtitle gives each withheld wave's own reason (here the release plan's:
+    # everyone at a wave set against the matched participants), not a blanket "n < k".
+    reasons = {figures.withheld_reason(note, 149) for note in withheld["note"]}
+    assert all(f"withheld ({reason})" in fig.layout.title.text for reason in reasons)
     for trace in fig.data:
         assert any(np.isnan(v) for v in trace.y)
 
@@ -221,3 +230,18 @@ def test_monte_carlo_labels_sit_in_separate_rows_above_the_bars():
     assert [a.text.split(" ")[0] for a in labels] == ["break-even", "median", "point"]
     heights = [a.y for a in labels]
     assert len(set(heights)) == 3 and min(heights) > 1.0  # above the plot, one row each
+
+
+def test_a_withheld_result_says_its_own_reason_in_one_line():
+    assert figures.withheld_reason(withheld_wave_reading("12m", 5), 5) == (
+        "differs from the matched participants by fewer than 5 people")
+    assert figures.withheld_reason(withheld_pair_reading("baseline", "6m", 5), 5) == (
+        "differs from the matched participants by fewer than 5 people")
+    assert figures.withheld_reason(suppressed_reading(5), 5) == "n < 5"
+    rows = pd.DataFrame({"group": ["coached", "comparison"], "wave": ["12m", "6m"],
+                         "note": [withheld_wave_reading("12m", 5), None],
+                         "reading": [None, suppressed_reading(5)]})
+    words = figures.withheld_words(rows, 5, lambda r: f"{r['group']} at {r['wave']}")
+    assert words == ("withheld (differs from the matched participants by fewer than 5 "
+                     "people): coached at 12m; withheld (n < 5): comparison at 6m")
+    assert "\n" not in words
