@@ -28,6 +28,7 @@ import streamlit as st
 from analysis.intake.mapping.model import ColumnMapping
 from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import PreparedProgram
+from analysis.model.release import ReleasePlan
 from analysis.model.schema import PARTICIPANT_ID
 from analysis.present.figures import ActionLog
 from analysis.workspace import (
@@ -180,12 +181,15 @@ def _saved_data(database: str, program_id: int, revision: int, published_upload:
                            source_formats=("saved program",), reliability=None)
 
 
+SAVED_KEY_PREFIX = "program:"  # cache keys of a saved program's data start with it
+
+
 def saved_data(who: Identity, info: ProgramInfo) -> tuple[PreparedProgram | None, str]:
     """The open program's data as this person may see it (every wave for its lead, the
     published ones for others), and the key that names it in the caches."""
     drafts = Permission.VIEW_DRAFT in permissions(info.role, who.actor)
     through = "all" if drafts else info.published_revision_upload
-    key = f"program:{info.id}:r{info.revision}:u{through}"
+    key = f"{SAVED_KEY_PREFIX}{info.id}:r{info.revision}:u{through}"
     return _saved_data(database_url(), info.id, info.revision, info.published_revision_upload,
                        drafts, who.actor), key
 
@@ -343,6 +347,16 @@ def disclosure_ledger() -> tuple[dict | None, int] | None:
     if who is None or current_program_id() is None:
         return None
     return workspace().disclosure_state(who.actor, current_program_id())
+
+
+def stored_release_plan(key: str, make: Callable[[], ReleasePlan]) -> ReleasePlan | None:
+    """The open program's release plan for ``key`` (its data version and k), stored in
+    the program's disclosure ledger by the first session that needed it and reused by
+    every later one (methods §8.1); None in scratch mode."""
+    who = identity()
+    if who is None or current_program_id() is None:
+        return None
+    return workspace().release_plan(who.actor, current_program_id(), key, make)
 
 
 def save_disclosure_ledger(ledger: dict, version: int) -> int:

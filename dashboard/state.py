@@ -311,8 +311,16 @@ def plan(data: ActiveData | None = None) -> ReleasePlan:
     data = data or active_data()
     if data.is_sample:
         return _sample_plan(min_cell())
-    assert data.program is not None
-    return _upload_plan(data.source_key, min_cell(), data.program)
+    program = data.program
+    assert program is not None
+    k = min_cell()
+    if data.source_key.startswith(session.SAVED_KEY_PREFIX):
+        # A saved program: the plan its first viewer made, kept in its disclosure
+        # ledger, so every session and user of the program is answered from one plan.
+        key = f"{data.source_key}|k={k}"
+        return remembered("release_plan", key, lambda: session.stored_release_plan(
+            key, lambda: release_plan(program, k)) or release_plan(program, k), max_entries=8)
+    return _upload_plan(data.source_key, k, program)
 
 
 def filters(data: ActiveData | None = None) -> dict[str, tuple[str, ...]]:
@@ -402,11 +410,10 @@ def _sample_page(options_key: str, filters_key: str, _options: SummaryOptions,
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
-def _upload_page(source_key: str, options_key: str, filters_key: str, _program: ProgramData,
-                 _options: SummaryOptions, _filters: dict) -> ProgramSummary:
-    return with_readings(summarize_program(
-        _program, _options, filters=_filters,
-        plan=_upload_plan(source_key, int(_options.k or min_cell_floor()), _program)))
+def _upload_page(source_key: str, options_key: str, filters_key: str, plan_key: str,
+                 _program: ProgramData, _options: SummaryOptions, _filters: dict,
+                 _plan: ReleasePlan) -> ProgramSummary:
+    return with_readings(summarize_program(_program, _options, filters=_filters, plan=_plan))
 
 
 def page_summary(data: ActiveData, tables: tuple[str, ...],
@@ -419,8 +426,9 @@ def page_summary(data: ActiveData, tables: tuple[str, ...],
         if data.is_sample:
             return _sample_page(options_key, filters_key, options, chosen)
         assert data.program is not None
-        return _upload_page(data.source_key, options_key, filters_key, data.program,
-                            options, chosen)
+        safe = plan(data)
+        return _upload_page(data.source_key, options_key, filters_key, safe.to_json(),
+                            data.program, options, chosen, safe)
     raise AssertionError("unreachable: said_not_raised stops the page")
 
 

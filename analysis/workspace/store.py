@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -28,6 +28,7 @@ from analysis.intake.privacy import pseudonymise_ids
 from analysis.intake.waves import order_waves
 from analysis.model.config import min_cell_floor
 from analysis.model.findings import has_blocking
+from analysis.model.release import ReleasePlan
 from analysis.model.schema import (
     COMPARISON,
     GROUP,
@@ -586,6 +587,34 @@ class Workspace:
             saved.state, saved.version, saved.updated_at = state, current + 1, _now()
             return current + 1
 
+    def release_plan(self, actor: Actor, ref: int | str, key: str,
+                     make: Callable[[], ReleasePlan]) -> ReleasePlan:
+        """The program's release plan (methods §8.1) for one version of its data and k.
+
+        The first session that needs it computes it with ``make`` and stores it in the
+        disclosure ledger under ``key`` (which names the data version and k); every later
+        session and user of the program gets the stored plan, so two people looking at
+        the same program are answered from one plan, even after a deployment changes how
+        plans are made. Every plan ever used stays in the ledger, for an audit of what
+        could have been released. Two sessions storing at once: the second re-reads the
+        ledger and takes the plan the first stored.
+        """
+        for _ in range(5):
+            ledger, version = self.disclosure_state(actor, ref)
+            plans = dict((ledger or {}).get(RELEASE_PLANS, {}))
+            if key in plans:
+                return ReleasePlan.from_json(plans[key])
+            plan = make()
+            plans[key] = plan.to_json()
+            try:
+                self.save_disclosure_state(actor, ref, {**(ledger or {}), RELEASE_PLANS: plans},
+                                           version)
+            except UploadConflict:
+                continue  # another session stored first: read its plan
+            return plan
+        raise UploadConflict("This program's disclosure record kept changing while the "
+                             "page was opened.", "Reload the page.")
+
     # --- access -------------------------------------------------------------------------
 
     def members(self, actor: Actor, ref: int | str) -> list[Member]:
@@ -747,6 +776,9 @@ class Workspace:
         n_roster = session.execute(delete(RosterEntry).where(
             RosterEntry.program_id == program_id)).rowcount
         return n_responses, n_roster
+
+
+RELEASE_PLANS = "release_plans"  # ledger key: data version and k → ReleasePlan JSON
 
 
 def content_digest(parts: Sequence[str | bytes]) -> str:

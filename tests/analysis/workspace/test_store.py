@@ -12,8 +12,10 @@ from sqlalchemy import func, select, text
 
 from analysis.intake.mapping.serialise import mapping_to_json
 from analysis.intake.pipeline import load_sample_program
+from analysis.model.release import ReleasePlan
 from analysis.model.schema import PARTICIPANT_ID, WAVE
 from analysis.present.readings import with_readings
+from analysis.stats.release import release_plan
 from analysis.stats.summary import SummaryOptions
 from analysis.stats.summary import summarize_program as _summarize_program
 from analysis.workspace import (
@@ -308,3 +310,51 @@ def test_nothing_identifying_is_stored(workspace, monkeypatch):
     assert "P0001" not in dumped and "P0150" not in dumped  # raw participant codes
     assert secret not in dumped
     assert "6m.csv" not in dumped  # not even file names
+
+
+def test_a_saved_program_s_release_plan_is_made_once_and_shared(workspace, database_url):
+    """The first session stores the plan in the disclosure ledger; a second user on a
+    second connection (another server process) gets the same plan without making one,
+    even if their own computation would differ; a new data version gets its own."""
+    program_id = _program_with(workspace, "baseline", "12m")
+    workspace.grant(LEAD, program_id, EXECUTIVE.name, Role.EXECUTIVE)
+    workspace.publish(LEAD, program_id, {})
+    data = workspace.load(LEAD, program_id).data
+    made = []
+
+    def make(k: int):
+        made.append(k)
+        return release_plan(data, k)
+
+    first = workspace.release_plan(LEAD, program_id, "v1|k=5", lambda: make(5))
+    assert first.k == 5 and first.kinds and made == [5]
+    other = Workspace.connect(database_url)
+    try:
+        # A different (here: deliberately wrong) computation is never used: the stored
+        # plan answers, so two people cannot be given differing plans for one data set.
+        again = other.release_plan(EXECUTIVE, program_id, "v1|k=5",
+                                   lambda: ReleasePlan(k=5))
+        assert again == first and made == [5]
+        stricter = other.release_plan(EXECUTIVE, program_id, "v1|k=6",
+                                      lambda: ReleasePlan(k=6))
+        assert stricter == ReleasePlan(k=6) and made == [5]
+    finally:
+        other.engine.dispose()
+    ledger, version = workspace.disclosure_state(LEAD, program_id)
+    assert set(ledger["release_plans"]) == {"v1|k=5", "v1|k=6"} and version == 2
+    assert ReleasePlan.from_json(ledger["release_plans"]["v1|k=5"]) == first
+
+
+def test_two_sessions_storing_a_plan_at_once_end_with_the_first_one(workspace):
+    program_id = _program_with(workspace, "baseline")
+    stored = ReleasePlan(k=5, kinds=frozenset({"stored first"}))
+
+    def make_while_another_session_stores():
+        # Another session stores its plan between this one's read and its write.
+        workspace.save_disclosure_state(LEAD, program_id, {"release_plans": {
+            "v1|k=5": stored.to_json()}}, 0)
+        return ReleasePlan(k=5, kinds=frozenset({"stored second"}))
+
+    assert workspace.release_plan(LEAD, program_id, "v1|k=5",
+                                  make_while_another_session_stores) == stored
+    assert workspace.release_plan(LEAD, program_id, "v1|k=5", lambda: None) == stored
