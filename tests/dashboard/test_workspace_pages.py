@@ -80,6 +80,12 @@ def test_a_lead_saves_a_program_and_adds_a_wave_in_a_later_session():
     assert not overview.exception, [e.value for e in overview.exception]
     assert "baseline to 6m" in _texts(settle(overview))
     assert "synthetic sample data" not in _texts(overview)
+    # The pages were answered from one release plan, stored in the program's ledger by
+    # the first session that needed it, and reused by this one (methods §8.1).
+    ledger, _ = Workspace.connect().disclosure_state(OPERATOR, program.id)
+    plans = ledger["release_plans"]
+    info = Workspace.connect().program(OPERATOR, program.id)
+    assert f"program:{program.id}:r{info.revision}:uall|k=5" in plans
     trail = Workspace.connect().audit_trail(OPERATOR, program.id)
     assert {"program created", "upload", "published", "page view"} <= set(trail["action"])
     assert (trail["action"] == "upload").sum() == 2
