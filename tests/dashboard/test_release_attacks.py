@@ -16,6 +16,7 @@ import math
 
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import app_test
 
@@ -49,6 +50,21 @@ class _KeptFiles(MemoryMediaFileStorage):
         pass
 
 
+class _KeptManager(MediaFileManager):
+    """The media manager, kept between runs for the deferred downloads' callables."""
+
+    shared: _KeptManager | None = None
+
+    def __new__(cls, *args, **kwargs):
+        if cls.shared is None:
+            cls.shared = super().__new__(cls)
+            MediaFileManager.__init__(cls.shared, *args, **kwargs)
+        return cls.shared
+
+    def __init__(self, *args, **kwargs) -> None:  # initialised once, in __new__
+        pass
+
+
 def _downloads(at) -> dict[str, pd.DataFrame]:
     """Every CSV the Downloads page offers, read as the attacker's spreadsheet would."""
     storage = _KeptFiles.shared
@@ -58,7 +74,11 @@ def _downloads(at) -> dict[str, pd.DataFrame]:
         name = button.label.split(" (")[0]
         if not name.endswith(".csv"):
             continue
-        content = storage.get_file(button.proto.url.rsplit("/", 1)[1]).content
+        if button.proto.HasField("deferred_file_id"):  # made when fetched (session.logged)
+            entry = _KeptManager.shared._deferred_callables[button.proto.deferred_file_id]
+            content = entry["callable"]()
+        else:
+            content = storage.get_file(button.proto.url.rsplit("/", 1)[1]).content
         tables[name] = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig")
     assert "trend.csv" in tables, list(tables)
     return tables
@@ -81,6 +101,7 @@ def attacked():
     with it the filters, after the first rerun of an app using st.navigation.)"""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(app_test, "MemoryMediaFileStorage", _KeptFiles)
+        patch.setattr(app_test, "MediaFileManager", _KeptManager)
         at = open_page(new_app(), "data")
         at.file_uploader(key="survey_files").set_value(
             ("responses.csv", attack_responses().to_csv(index=False).encode(), "text/csv"))
