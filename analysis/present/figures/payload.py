@@ -3,7 +3,7 @@
 A plotly chart sends its data to the browser as JSON: whatever precision the figure
 holds, anyone can read it from the page. :func:`rounded_figure` rounds every number a
 trace carries to the precision its own hover or text template shows (``%{y:.1f}`` → 1
-decimal, ``%{customdata[0]:.0%}`` → 2 decimals of a proportion, ``%{x:,.0f}`` → 0);
+decimal, a whole-percent format → 2 decimals of a proportion, ``%{x:,.0f}`` → 0);
 error bars follow their axis, and a number no template formats is rounded to
 ``default_decimals``. Marker sizes (which scale with a subgroup's weight) are rounded to
 one decimal, and the coordinates of shapes and annotations to ``default_decimals``.
@@ -32,8 +32,8 @@ _LAYOUT_POINTS = ("x0", "x1", "y0", "y1", "x", "y")
 
 
 def shown_decimals(template: str, default: int = DEFAULT_DECIMALS) -> dict[str, int]:
-    """Field → decimals a template shows: ``"%{y:.1f} %{customdata[0]:.0%}"`` →
-    ``{"y": 1, "customdata[0]": 2}``; a significant-digit format (``:.4g``) gives minus
+    """Field → decimals a template shows: ``"%{y:.1f} %{customdata[0]:.2f}"`` →
+    ``{"y": 1, "customdata[0]": 2}`` (a percent format counts 2 more); a significant-digit format (``:.4g``) gives minus
     the digits (−4). A field shown twice keeps the finer precision."""
     found: dict[str, int] = {}
     for name, index, spec in _FIELD.findall(template or ""):
