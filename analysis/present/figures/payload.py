@@ -33,8 +33,9 @@ _LAYOUT_POINTS = ("x0", "x1", "y0", "y1", "x", "y")
 
 def shown_decimals(template: str, default: int = DEFAULT_DECIMALS) -> dict[str, int]:
     """Field → decimals a template shows: ``"%{y:.1f} %{customdata[0]:.2f}"`` →
-    ``{"y": 1, "customdata[0]": 2}`` (a percent format counts 2 more); a significant-digit format (``:.4g``) gives minus
-    the digits (−4). A field shown twice keeps the finer precision."""
+    ``{"y": 1, "customdata[0]": 2}`` (a percent format counts 2 more); a
+    significant-digit format (``:.4g``) gives minus the digits (−4). A field shown
+    twice keeps the finer precision."""
     found: dict[str, int] = {}
     for name, index, spec in _FIELD.findall(template or ""):
         field = f"{name}[{index}]" if index else name
