@@ -111,7 +111,7 @@ def participants_for_plan(program: ProgramData) -> tuple[Participants, list[Kind
                 status[np.isnan(score)] = np.nan
                 table[variable + "#status"] = status
                 values[variable].append(variable + "#status")
-        for pre, post in _pairs_by_priority(waves):
+        for pre, post in pairs_by_priority(waves):
             name = pair_kind(outcome.key, pre, post)
             change = f"{outcome.key}@{pre}->{post}"
             members[name] = ~np.isnan(table[f"{outcome.key}@{pre}"]) & ~np.isnan(
@@ -141,7 +141,7 @@ def participants_for_plan(program: ProgramData) -> tuple[Participants, list[Kind
     return people, kinds, describe
 
 
-def _pairs_by_priority(waves: Sequence[str]) -> list[tuple[str, str]]:
+def pairs_by_priority(waves: Sequence[str]) -> list[tuple[str, str]]:
     """First → last wave first (the headline comparison), then every other pair in order."""
     pairs = all_wave_pairs(waves)
     if len(waves) >= 2:

@@ -21,6 +21,7 @@ from analysis.model.schema import (
     COACHED,
     COMPARISON,
     GROUP,
+    PARTICIPANT_ID,
     RETAINED,
     START_DATE,
     WAVE,
@@ -37,6 +38,7 @@ from analysis.stats.release import (
     ROSTER_KIND,
     filter_program,
     pair_kind,
+    pairs_by_priority,
     release_plan,
     wave_kind,
 )
@@ -162,6 +164,78 @@ def withheld_wave_reading(wave: str, k: int) -> str:
             f"so together they would reveal individuals' answers (minimum group size {k}).")
 
 
+EVERYONE = "everyone at the wave"
+
+
+def matched_population(pre_wave: str, post_wave: str) -> str:
+    """The ``population`` of a wave's row computed over a wave pair's matched participants."""
+    return f"matched {pre_wave} → {post_wave}"
+
+
+def _matched_wave_rows(responses: pd.DataFrame, outcome: Outcome, wave: str,
+                       plan: ReleasePlan, waves: Sequence[str],
+                       make: Callable[[pd.DataFrame, Outcome], pd.DataFrame],
+                       ) -> tuple[pd.DataFrame, str] | None:
+    """A wave's rows over the matched participants of a released pair that contains it.
+
+    Used where everyone at ``wave`` may not be released (methods §8.1: they differ from
+    the matched participants by 1..k−1 people): the pair's own population at that wave
+    is released already (its pre/post means), so showing the wave over it releases
+    nothing new. The pair is the first in the plan's priority order (the headline first
+    → last waves first). None when no released pair contains the wave."""
+    for pre, post in pairs_by_priority(waves):
+        if wave not in (pre, post) or not plan.allows(pair_kind(outcome.key, pre, post)):
+            continue
+        scored = responses.loc[responses[outcome.key].notna(), [PARTICIPANT_ID, WAVE]]
+        text = scored[WAVE].astype(str)
+        both = (set(scored.loc[text == pre, PARTICIPANT_ID])
+                & set(scored.loc[text == post, PARTICIPANT_ID]))
+        subset = responses[(responses[WAVE].astype(str) == wave)
+                           & responses[PARTICIPANT_ID].isin(both)]
+        rows = make(subset, outcome)
+        return rows[rows[WAVE].astype(str) == wave], matched_population(pre, post)
+    return None
+
+
+def _waves_over_released_populations(
+    table: pd.DataFrame, responses: pd.DataFrame, outcomes: Sequence[Outcome],
+    plan: ReleasePlan, waves: Sequence[str], k: int,
+    make: Callable[[pd.DataFrame, Outcome], pd.DataFrame],
+) -> pd.DataFrame:
+    """Per-wave rows (trend, prevalence) over populations the plan releases.
+
+    A wave whose "everyone at the wave" population is released keeps it. Otherwise the
+    wave is shown over a released pair's matched participants (``population`` says
+    which), and withheld with the reason only when no released pair contains it."""
+    if table is None or table.empty:
+        return table
+    out = table.assign(population=EVERYONE)
+    for outcome in outcomes:
+        for wave in out.loc[out["outcome"] == outcome.key, WAVE].astype(str).unique():
+            if plan.allows(wave_kind(outcome.key, wave)):
+                continue
+            rows = ((out["outcome"] == outcome.key)
+                    & (out[WAVE].astype(str) == wave)).to_numpy()
+            matched = _matched_wave_rows(responses, outcome, wave, plan, waves, make)
+            if matched is None:
+                out = withhold_rows(out, rows, withheld_wave_reading(wave, k))
+                continue
+            replacement, population = matched
+            by_group = replacement.set_index(replacement[GROUP].astype(str))
+            for index in np.flatnonzero(rows):
+                group = str(out.iloc[index][GROUP])
+                if group not in by_group.index:
+                    out = withhold_rows(out, np.arange(len(out)) == index,
+                                        withheld_wave_reading(wave, k))
+                    continue
+                source = by_group.loc[group]
+                for column in replacement.columns:
+                    if column in out.columns:
+                        out.iloc[index, out.columns.get_loc(column)] = source[column]
+                out.iloc[index, out.columns.get_loc("population")] = population
+    return out
+
+
 def _withhold_by_plan(table: pd.DataFrame, plan: ReleasePlan, reading: str,
                       kind_of_row) -> pd.DataFrame:
     if table is None or table.empty or "outcome" not in table.columns:
@@ -282,16 +356,11 @@ def summarize_program(
         return _withhold_by_plan(table, plan, withheld_pair_reading(pre_wave, post_wave, k),
                                  lambda row: pair_kind(row["outcome"], pre_wave, post_wave))
 
-    def by_wave(table: pd.DataFrame) -> pd.DataFrame:
-        if table is None or table.empty:
-            return table
-        out = table
-        for wave in out[WAVE].astype(str).unique():
-            refused = np.array([
-                str(row[WAVE]) == wave and not plan.allows(wave_kind(row["outcome"], wave))
-                for _, row in out.iterrows()], dtype=bool)
-            out = withhold_rows(out, refused, withheld_wave_reading(wave, k))
-        return out
+    plan_waves = [w for w in waves if w in set(observed)]
+
+    def by_wave(table: pd.DataFrame, make) -> pd.DataFrame:
+        return _waves_over_released_populations(table, responses, outcomes, plan,
+                                                plan_waves, k, make)
 
     if wants("retention") and program.roster is not None:
         report(len(outcomes) / max(steps, 1), "Retention" + (
@@ -309,8 +378,10 @@ def summarize_program(
         pre_post=_wave_counts(by_pair(_concat(pre_post_tables)), plan, pre_wave, post_wave),
         group_comparison=by_pair(comparison),
         subgroups=by_pair(_concat(subgroup_tables)),
-        trend=by_wave(_concat(trend_tables)),
-        prevalence=by_wave(_concat(prevalence_tables)),
+        trend=by_wave(_concat(trend_tables),
+                      lambda subset, outcome: wave_means(subset, outcome, k=k)),
+        prevalence=by_wave(_concat(prevalence_tables),
+                           lambda subset, outcome: prevalence_by_wave(subset, outcome, k=k)),
         prevalence_change=by_pair(_concat(mcnemar_tables)),
         reliable_change=by_pair(_concat(reliable_tables)),
         plan=plan,

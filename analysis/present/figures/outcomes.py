@@ -23,6 +23,7 @@ from analysis.present.figures.style import (
     direction_words,
     empty_figure,
     group_colour,
+    matched_words,
     percent_axis,
     percent_texts,
     room_for_events,
@@ -233,6 +234,8 @@ def prevalence_figure(prevalence: pd.DataFrame, outcome: Outcome, k: int) -> go.
     fig.update_xaxes(title_text="Survey wave")
     subtitle = f"{rows['cutoff'].iloc[0]}; lower is better; bars show 95 % CIs"
     hidden = pd.concat(withheld) if withheld else rows.iloc[:0]
+    if matched_words(rows):
+        subtitle += "; " + matched_words(rows)
     if len(hidden):
         subtitle += "; " + withheld_words(hidden, k, lambda r: f"{r[GROUP]} at {r[WAVE]}")
     return base_layout(fig, f"Share of physicians with {condition} at each wave", subtitle)
@@ -340,6 +343,8 @@ def trend_figure(trend: pd.DataFrame, outcome: Outcome, k: int,
                      categoryarray=waves)
     subtitle = "Means with 95 % CIs among everyone who answered at each wave"
     hidden = pd.concat(withheld) if withheld else rows.iloc[:0]
+    if matched_words(rows):
+        subtitle += "; " + matched_words(rows)
     if len(hidden):
         subtitle += "; " + withheld_words(hidden, k, lambda r: f"{r[GROUP]} at {r[WAVE]}")
     marked, rows_of_labels = add_events(fig, events, waves)
@@ -450,6 +455,8 @@ def overview_figure(prevalence: pd.DataFrame, trend: pd.DataFrame, outcome: Outc
     if drawn:
         subtitle += "; dotted: national figure, same measure"
     hidden_rows = pd.concat(withheld) if withheld else rows.iloc[:0]
+    if matched_words(rows):
+        subtitle += "; " + matched_words(rows)
     if len(hidden_rows):
         subtitle += "; " + withheld_words(hidden_rows, k,
                                           lambda r: f"{r[GROUP]} at {r[WAVE]}")

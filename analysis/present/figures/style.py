@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.model.disclosure import SUPPRESSED_COLUMN
-from analysis.model.schema import COACHED, COMPARISON, Outcome
+from analysis.model.schema import COACHED, COMPARISON, WAVE, Outcome
 from analysis.present.formatting import percent, percent_ticks, score
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -214,6 +214,21 @@ def room_for_events(fig: go.Figure, rows: int) -> go.Figure:
         top = fig.layout.margin.t if fig.layout.margin.t is not None else 90
         fig.update_layout(margin={"t": top + 28 * rows})
     return fig
+
+
+def matched_words(rows: pd.DataFrame) -> str:
+    """One line naming the waves shown over a pair's matched participants rather than
+    everyone who answered (the release plan's choice, methods §8.1), e.g. "12m: the
+    participants matched baseline → 12m"; empty when every wave shows everyone."""
+    if "population" not in rows.columns:
+        return ""
+    matched = rows[rows["population"].astype(str).str.startswith("matched ")]
+    named = dict.fromkeys(f"{wave}: the participants {population}" for wave, population
+                          in zip(matched[WAVE].astype(str), matched["population"],
+                                 strict=True))
+    return "; ".join(named)
+
+
 def withheld_reason(note: object, k: int) -> str:
     """Why a result row is withheld, in a few words, from the sentence the statistics
     wrote into its ``note`` (or ``reading``): attrition (the wave's or pair's people

@@ -129,16 +129,25 @@ def test_a_users_scenario_takes_the_programs_effects_and_never_keeps_stale_ones(
     assert kept.participants == 40 and kept.costs == typed.costs
     assert kept.benefits.retention_difference == observed.benefits.retention_difference
 
-    # The sample withholds the 12-month burnout prevalence (release plan), so a modelled
-    # view typed earlier is answered in the observed view these data support.
+    # A modelled view is kept where the data give the burnout shares it needs...
     modelled = replace(typed, benefits=replace(typed.benefits, view="modelled"))
-    switched, _ = overview.scenario_with_program_effects(modelled, summary)
+    kept_modelled, _ = overview.scenario_with_program_effects(modelled, summary)
+    assert kept_modelled.benefits.view == "modelled" and kept_modelled.participants == 40
+    # ...and answered in the observed view where they do not (no burnout shares shown).
+    no_shares = replace(summary, prevalence=summary.prevalence.iloc[:0],
+                        prevalence_change=summary.prevalence_change.iloc[:0])
+    switched, _ = overview.scenario_with_program_effects(modelled, no_shares)
     assert switched.benefits.view == "observed" and switched.participants == 40
     assert switched.benefits.retention_difference == observed.benefits.retention_difference
 
     no_roster = summarize_program(ProgramData(program.responses, program.outcomes), FAST)
-    none, why = overview.scenario_with_program_effects(typed, no_roster)
-    assert none is None and "cannot be computed" in why  # not the stale 0.9
+    # Without a roster the burnout shares still give the modelled view, not the stale 0.9.
+    by_model, _ = overview.scenario_with_program_effects(typed, no_roster)
+    assert by_model.benefits.view == "modelled" and by_model.participants == 40
+    neither = replace(no_roster, prevalence=no_roster.prevalence.iloc[:0],
+                      prevalence_change=no_roster.prevalence_change.iloc[:0])
+    none, why = overview.scenario_with_program_effects(typed, neither)
+    assert none is None and "cannot be computed" in why
 
 
 @pytest.mark.parametrize("view", ["observed", "modelled"])

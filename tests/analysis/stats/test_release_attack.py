@@ -108,15 +108,23 @@ def collect(program: ProgramData, plan: ReleasePlan, filters: dict, pre: str, po
         in_group = (who["group"] == row.group) & matched
         add(f"{outcome.key}@{pre}", in_group, scores[pre], row.mean_pre, row.n)
         add(f"{outcome.key}@{post}", in_group, scores[post], row.mean_post, row.n)
+    def answered(row) -> pd.Series:
+        """Who a per-wave row is over: everyone at the wave, or a pair's matched people."""
+        present = scores[row.wave].notna()
+        if row.population.startswith("matched "):
+            first, second = row.population.removeprefix("matched ").split(" → ")
+            present = present & scores[first].notna() & scores[second].notna()
+        return present
+
     for row in summary.trend.itertuples():
         if row.suppressed:
             continue
-        in_group = (who["group"] == row.group) & scores[row.wave].notna()
+        in_group = (who["group"] == row.group) & answered(row)
         add(f"{outcome.key}@{row.wave}", in_group, scores[row.wave], row.mean, row.n)
     for row in summary.prevalence.itertuples():
         if row.suppressed:
             continue
-        in_group = (who["group"] == row.group) & scores[row.wave].notna()
+        in_group = (who["group"] == row.group) & answered(row)
         burned = (scores[row.wave] >= outcome.cutoff.threshold).astype(float)
         add(f"{outcome.key}@{row.wave}#status", in_group, burned, row.prevalence, row.n)
     subgroups = summary.subgroups

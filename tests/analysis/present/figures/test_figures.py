@@ -180,9 +180,15 @@ def test_overview_chart_is_the_prevalence_by_wave_with_n_in_the_legend(sample_su
         assert f"n = {int(mine['n'].iloc[0]):,} at baseline" in trace.name
         assert trace.line.color == figures.GROUP_COLOURS[group]
     assert list(fig.layout.yaxis.ticktext[:3]) == ["0 %", "10 %", "20 %"]
-    # 12 months over everyone is withheld by the release plan (a few have a 12-month score
-    # but none at baseline), so the chart ends at the last wave it may show.
-    assert "coached 49 % → 40 %" in fig.layout.title.text
+    # 12 months over everyone is not released (a few have a 12-month score but none at
+    # baseline): the chart shows 12 months over the participants matched baseline → 12m,
+    # the same people and shares as McNemar's table of that pair, and says so.
+    changes = summary.prevalence_change
+    matched = changes[changes["outcome"] == outcome.key].set_index("group")
+    for group, trace in traces.items():
+        assert trace.y[-1] == pytest.approx(float(matched.loc[group, "prevalence_post"]))
+    assert "coached 49 % → 35 %" in fig.layout.title.text
+    assert "12m: the participants matched baseline → 12m" in fig.layout.title.text
 
 
 def test_a_national_line_is_drawn_only_for_the_same_instrument_and_definition(sample_summary,
