@@ -51,14 +51,17 @@ def qualtrics_mapping_json() -> str:
 
 def settle(at: AppTest) -> AppTest:
     """Wait for the page's background resampling and rerun, as the page's own poll does
-    in a browser, until nothing is left pending (numbers first, intervals after)."""
-    for _ in range(5):
+    in a browser, until nothing is left pending (numbers first, intervals after).
+
+    A job can finish between the page's run and this check: a page that still shows a
+    job's progress bar is run again although nothing is pending any more."""
+    for _ in range(6):
         try:
             jobs = at.session_state[JOBS]
         except KeyError:
             return at
         pending = [job for job in jobs.values() if not job.future.done()]
-        if not pending:
+        if not pending and not len(at.get("progress")):
             return at
         for job in pending:
             if not job.future.cancelled():

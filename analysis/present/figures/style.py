@@ -51,14 +51,34 @@ def group_colour(group: object) -> str:
     return GROUP_COLOURS.get(str(group), NEUTRAL)
 
 
+SUBTITLE_LINE = 100  # characters of a subtitle line before it wraps at a "; "
+
+
+def subtitle_lines(subtitle: str, width: int = SUBTITLE_LINE) -> list[str]:
+    """A subtitle split into lines at its "; " separators, each about ``width`` long at
+    most (plotly does not wrap a title, so a long one would run off the chart).
+
+    >>> subtitle_lines("a; b; c", width=4)
+    ['a; b', 'c']
+    """
+    lines: list[str] = []
+    for part in subtitle.split("; "):
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += "; " + part
+        else:
+            lines.append(part)
+    return lines
+
+
 def base_layout(fig: go.Figure, title: str, subtitle: str = "", height: int = 420) -> go.Figure:
-    text = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
+    lines = subtitle_lines(subtitle) if subtitle else []
+    text = "<br>".join([title, *(f"<sup>{line}</sup>" for line in lines)])
     fig.update_layout(
         template="plotly_white",
         title={"text": text, "x": 0, "xanchor": "left", "font": {"size": 17}},
         font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 70, "r": 30, "t": 90, "b": 60},
+        height=height + 16 * max(0, len(lines) - 1),
+        margin={"l": 70, "r": 30, "t": 90 + 16 * max(0, len(lines) - 1), "b": 60},
         legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02,
                 "xanchor": "left"},
         hoverlabel={"font": {"family": FONT}},

@@ -1,8 +1,8 @@
 """Remake the README's pictures of the app and the deliverables from the current code.
 
-    python tools/docs_screenshots.py          # writes docs/overview.png, docs/brief_page1.png
+    python docs/make_screenshots.py          # writes docs/overview.png, docs/brief_page1.png
                                               # and docs/slide_roi.png
-    python tools/docs_screenshots.py mbi_ee   # the same for another outcome
+    python docs/make_screenshots.py mbi_ee   # the same for another outcome
 
 * ``docs/overview.png``: the Overview of the running app (``streamlit run``, local mode,
   the bundled sample, a throw-away data folder) in headless Chromium, 1400 × 1250, once the
