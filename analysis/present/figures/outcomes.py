@@ -286,9 +286,12 @@ def reliable_change_figure(table: pd.DataFrame, outcome: Outcome, k: int) -> go.
     if any(r > 0 for r in remainder):
         fig.add_trace(go.Bar(
             y=[labels[g] for g in groups], x=remainder, orientation="h",
-            name=f"withheld (fewer than {k} people each)",
+            # One category under k hides a second with it (else 100 % minus the rest
+            # would give it away), so "withheld" need not mean "fewer than k".
+            name=f"withheld (a category of fewer than {k} and its complement)",
             marker={"color": "#E0E0E0", "pattern": {"shape": "/", "fgcolor": "#9E9E9E"}},
-            hovertemplate=f"%{{y}}: categories with fewer than {k} people, withheld"
+            hovertemplate=f"%{{y}}: withheld: one category has fewer than {k} people, "
+                          "and a second is withheld so it cannot be worked out"
                           "<extra></extra>"))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_yaxes(autorange="reversed", automargin=True)
