@@ -60,8 +60,10 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
                         "difference-in-differences; p_holm is Holm-adjusted across outcomes.",
     "subgroups": "Change per cohort, site, specialty and modality with the DerSimonian–Laird "
                  "random-effects pooled estimate (Q, I², τ²).",
-    "trend": "Mean score at every wave per group with 95 % CIs.",
-    "prevalence": "Share meeting each instrument's published cut-off at each wave (95 % CI).",
+    "trend": "Mean score at every wave per group with 95 % CIs; 'population' says whether a "
+             "wave is over everyone who answered it or over a wave pair's matched participants.",
+    "prevalence": "Share meeting each instrument's published cut-off at each wave (95 % CI); "
+                  "'population' as in trend.",
     "prevalence_change": "McNemar's test of the change in that share among matched "
                          "participants.",
     "reliable_change": "Jacobson & Truax reliable change: share reliably improved, unchanged, "
