@@ -171,7 +171,8 @@ def unsafe_blocks(
         # and their sizes come from where the sorted codes change, and each value
         # column's smallest and largest observed value per atom is one pass (fmin/fmax
         # skip missing values; an atom with none observed gets NaN, which equals nothing).
-        order = np.argsort(atom, kind="stable")
+        # The order within an atom does not matter, so the fast unstable sort will do.
+        order = np.argsort(atom)
         ordered = atom[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         codes, sizes = ordered[starts], np.diff(np.r_[starts, ordered.size])
@@ -284,7 +285,7 @@ def recode_attributes(
                 f"{why} (minimum group size {k}).")
             continue
         offered.append(attribute)
-        recoding[attribute] = dict(sorted(zip(original, levels, strict=True)))
+        recoding[attribute] = dict(sorted(set(zip(original, levels, strict=True))))
         if merged:
             names = ", ".join(m for m in dict.fromkeys(merged) if m != OTHER)
             merged_words[attribute] = (

@@ -91,17 +91,18 @@ def participants_for_plan(program: ProgramData) -> tuple[Participants, list[Kind
     pair_kinds: list[Kind] = []
     wave_kinds: list[Kind] = []
     describe: dict[str, str] = {}
-    wave_text = responses[WAVE].astype(str)
+    # Each response's participant (a row of ``cells``) and wave as integers, once: the
+    # scores per participant and wave below are then found without grouping by text.
+    person = ids.get_indexer(responses[PARTICIPANT_ID])
+    wave_code, wave_names = pd.factorize(responses[WAVE].astype(str))
+    column_of = {str(name): i for i, name in enumerate(wave_names)}
     for outcome in program.outcomes:
         if outcome.key not in responses.columns:
             continue
-        # Only the two columns used, not every item column of every scored row.
-        scored = responses.loc[responses[outcome.key].notna(), [PARTICIPANT_ID, outcome.key]]
-        wide = (scored.assign(_w=wave_text.loc[scored.index])
-                .groupby([PARTICIPANT_ID, "_w"], observed=True)[outcome.key].first()
-                .unstack("_w").reindex(index=ids))
+        wide = _first_score_per_wave(responses[outcome.key].to_numpy(dtype=float), person,
+                                     wave_code, len(ids), len(wave_names))
         for wave in waves:
-            score = wide[wave].to_numpy(dtype=float) if wave in wide.columns \
+            score = wide[:, column_of[wave]].copy() if wave in column_of \
                 else np.full(len(ids), np.nan)
             variable = f"{outcome.key}@{wave}"
             table[variable] = score
@@ -139,6 +140,18 @@ def participants_for_plan(program: ProgramData) -> tuple[Participants, list[Kind
         values=values,
     )
     return people, kinds, describe
+
+
+def _first_score_per_wave(score: np.ndarray, person: np.ndarray, wave: np.ndarray,
+                          people: int, waves: int) -> np.ndarray:
+    """people × waves: each participant's first recorded score at each wave (NaN when
+    none), as ``groupby([participant, wave]).first()`` gives it."""
+    wide = np.full((people, waves), np.nan)
+    scored = ~np.isnan(score) & (person >= 0) & (wave >= 0)
+    cell = person[scored].astype(np.int64) * waves + wave[scored]
+    _, first = np.unique(cell, return_index=True)  # the first row of each cell
+    wide.reshape(-1)[cell[first]] = score[scored][first]
+    return wide
 
 
 def pairs_by_priority(waves: Sequence[str]) -> list[tuple[str, str]]:

@@ -62,7 +62,10 @@ def _require_columns(table: pd.DataFrame, columns: tuple[str, ...], what: str) -
 
 def _to_dates(values: pd.Series) -> pd.Series:
     """Calendar dates (time of day dropped, so months do not depend on clock times)."""
-    dates = pd.to_datetime(values, errors="coerce")
+    # Already dates (the prepared roster): to_datetime would walk them in Python to
+    # decide whether to cache its parsing.
+    dates = values if pd.api.types.is_datetime64_any_dtype(values) \
+        else pd.to_datetime(values, errors="coerce")
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
     return dates.dt.normalize()
@@ -372,14 +375,13 @@ def logrank(
         raise ValueError("each group needs one event flag per duration")
     times = np.concatenate([t1, t2])
     flags = np.concatenate([e1, e2])
-    first = np.concatenate([np.ones(t1.size, bool), np.zeros(t2.size, bool)])
     event_times = np.unique(times[flags])
-    at_risk = (times[None, :] >= event_times[:, None])
-    at_risk_1 = (at_risk & first).sum(axis=1)
-    n = at_risk.sum(axis=1)
-    at_time = times[None, :] == event_times[:, None]
-    d = (at_time & flags).sum(axis=1)
-    d_1 = (at_time & flags & first).sum(axis=1)
+    # Counts by sorted search (O(n log n)) rather than an n × event-times grid: at risk
+    # at t is the number of times ≥ t; events at t, the number of event times equal to t.
+    n = _count_at_least(times, event_times)
+    at_risk_1 = _count_at_least(t1, event_times)
+    d = _count_equal(times[flags], event_times)
+    d_1 = _count_equal(t1[e1], event_times)
     expected = d * at_risk_1 / n
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.where(n > 1, expected * (n - d) * (n - at_risk_1) / (n * (n - 1)), 0.0)
@@ -390,6 +392,18 @@ def logrank(
     z = (observed - expected_total) / np.sqrt(variance)
     return LogRankResult(float(z * z), float(z), 1.0, float(2 * stats.norm.sf(abs(z))),
                          observed, expected_total, variance)
+
+
+def _count_at_least(values: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """How many of ``values`` are ≥ each of ``points``."""
+    return values.size - np.searchsorted(np.sort(values), points, side="left")
+
+
+def _count_equal(values: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """How many of ``values`` equal each of ``points``."""
+    ordered = np.sort(values)
+    return (np.searchsorted(ordered, points, side="right")
+            - np.searchsorted(ordered, points, side="left"))
 
 
 def _group_order(values: pd.Series) -> list[str]:
