@@ -3,6 +3,7 @@ browser sessions (Playwright contexts in the system's headless Chromium).
 
     python -m benchmarks.load_test                      # 10 sessions for 120 s
     python -m benchmarks.load_test --sessions 4 --seconds 60 --rows 10000
+    python -m benchmarks.load_test --think 0 --ramp 0   # every user clicking non-stop
 
 The app is started on a free loopback port with a key of its own (the deployment's
 secret is never read). Each session, until the time is up: opens the app, uploads the
@@ -13,8 +14,13 @@ the click to the end of the page's script run, read from the app's own messages 
 the websocket (a ``script_finished`` of a full run, not of a fragment), with the
 page's title on screen: the numbers are shown; the resampling may still fill in after,
 and its progress fragment's reruns every second or so are not page runs (waiting for
-a moment with no "running" status widget never ends while they poll). Any exception
-shown by the app, a timeout or a failed download is an error. p50/p95 per action and
+a moment with no "running" status widget never ends while they poll). Users arrive
+over ``--ramp`` seconds and read each page for ``--think`` seconds (0.5–1.5 times that,
+seeded) before the next click, as people do; ``--think 0 --ramp 0`` is the stress case
+of everyone clicking at once without pause. Any exception shown by the app, a timeout
+or a failed download is an error. The app's own CPU time over the run is reported with
+the wall time: one app process runs its pages on one core at a time (Python's
+interpreter lock), and on this machine the browsers share the same cores. p50/p95 per action and
 overall, and the errors, are printed as one JSON line (``--json`` writes them to a file
 as well), with the bare pyarrow read of the uploaded file as the yardstick and the load
 average.
@@ -27,6 +33,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -131,22 +138,29 @@ async def wait_for_app(page, heading: str, runs: ScriptRuns, seen: int) -> None:
 
 
 class Session:
-    """One simulated user: its timings and errors."""
+    """One simulated user: its timings and errors, and how long it reads each page."""
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int, think_s: float = 0.0, seed: int = 0) -> None:
         self.number = number
         self.times: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.chosen: list[str] = []
+        self.think_s = think_s
+        self._random = random.Random(seed * 1000 + number)
 
     async def timed(self, action: str, work) -> None:
+        """Time ``work``; when it returns a number, that is its time (the part the user
+        waits for, e.g. from the choice in an open drop-down to the page's numbers)."""
         start = time.perf_counter()
         try:
-            await work()
+            measured = await work()
         except Exception as error:  # noqa: BLE001 - every failure is counted, not raised
             self.errors.append(f"{action}: {type(error).__name__}: {str(error)[:160]}")
             raise
-        self.times.setdefault(action, []).append(time.perf_counter() - start)
+        self.times.setdefault(action, []).append(
+            measured if isinstance(measured, float) else time.perf_counter() - start)
+        if self.think_s:  # reading the page before the next click
+            await asyncio.sleep(self.think_s * self._random.uniform(0.5, 1.5))
 
 
 async def go(page, runs: ScriptRuns, link: str) -> None:
@@ -171,21 +185,24 @@ async def open_options(page, opener) -> list:
     raise RuntimeError("the drop-down did not open")
 
 
-async def change_sidebar(page, runs: ScriptRuns, turn: int, heading: str) -> str:
+async def change_sidebar(page, runs: ScriptRuns, turn: int, heading: str
+                         ) -> tuple[str, float]:
     """Change the first filter the sidebar offers (the release plan offers a filter only
     over groups of at least k people): remove its value when it has one, else choose its
     turn-th level; with no filter offered, choose the turn-th outcome. Either way the
-    page reruns with new numbers. Returns what was done."""
+    page reruns with new numbers. Returns what was done and the seconds from the click
+    that changes the choice to the page's numbers (opening the drop-down is not the
+    app's time)."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     boxes = sidebar.locator('[data-testid="stMultiSelect"]')
     if await boxes.count():
         box = boxes.first
         entry = box.locator("input").first
         if await box.locator("[data-tag]").count():
-            seen = runs.finished
+            seen, start = runs.finished, time.perf_counter()
             await box.get_by_role("button", name="Remove").first.click()
             await wait_for_app(page, heading, runs, seen)
-            return "filter cleared"
+            return "filter cleared", time.perf_counter() - start
         options = await open_options(page, entry)
         kind = "filter"
     else:
@@ -194,17 +211,20 @@ async def change_sidebar(page, runs: ScriptRuns, turn: int, heading: str) -> str
         kind = "outcome"
     option = options[turn % len(options)]
     name = (await option.inner_text()).strip()
-    seen = runs.finished
+    seen, start = runs.finished, time.perf_counter()
     await option.click()
     if kind == "filter":
         await page.keyboard.press("Escape")
     await wait_for_app(page, heading, runs, seen)
-    return f"{kind} {name}"
+    return f"{kind} {name}", time.perf_counter() - start
 
 
 async def one_user(browser, url: str, number: int, files: tuple[Path, Path],
-                   deadline: float, downloads: Path) -> Session:
-    session = Session(number)
+                   deadline: float, downloads: Path, think_s: float = 0.0,
+                   arrive_s: float = 0.0, seed: int = 0,
+                   shots: Path | None = None) -> Session:
+    session = Session(number, think_s, seed)
+    await asyncio.sleep(arrive_s)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000},
                                         accept_downloads=True)
     page = await context.new_page()
@@ -232,9 +252,11 @@ async def one_user(browser, url: str, number: int, files: tuple[Path, Path],
             try:
                 await session.timed("overview", lambda: go(page, runs, "Overview"))
 
-                async def change_filter(turn=turn):
-                    session.chosen.append(
-                        await change_sidebar(page, runs, turn, HEADINGS["Overview"]))
+                async def change_filter(turn=turn) -> float:
+                    what, seconds = await change_sidebar(page, runs, turn,
+                                                         HEADINGS["Overview"])
+                    session.chosen.append(what)
+                    return seconds
 
                 await session.timed("sidebar change", change_filter)
                 await session.timed("outcomes", lambda: go(page, runs, "Outcomes"))
@@ -243,7 +265,10 @@ async def one_user(browser, url: str, number: int, files: tuple[Path, Path],
 
                 async def download(turn=turn):
                     async with page.expect_download(timeout=TIMEOUT_MS) as info:
-                        await page.get_by_role("button", name="Excel workbook").first.click()
+                        # The button appears once the files' summary is made (a
+                        # background job): the wait for it is part of this time.
+                        await page.get_by_role("button", name="Excel workbook").first.click(
+                            timeout=TIMEOUT_MS)
                     saved = downloads / f"s{number}_{turn}.xlsx"
                     await (await info.value).save_as(saved)
                     if saved.stat().st_size < 1000:
@@ -251,6 +276,9 @@ async def one_user(browser, url: str, number: int, files: tuple[Path, Path],
 
                 await session.timed("download", download)
             except Exception:  # noqa: BLE001 - recorded in session.errors; go on
+                if shots is not None:
+                    await page.screenshot(path=str(
+                        shots / f"error_s{number}_{len(session.errors)}.png"), full_page=True)
                 seen = runs.finished
                 await page.goto(url)
                 await runs.after(seen, TIMEOUT_MS / 1000)
@@ -269,19 +297,64 @@ def _percentile(values: list[float], share: float) -> float | None:
 
 
 async def run(sessions: int, seconds: float, files: tuple[Path, Path],
-              url: str) -> list[Session]:
+              url: str, think_s: float = 0.0, ramp_s: float = 0.0,
+              seed: int = 0, shots: Path | None = None,
+              browser_cpu: BrowserCpu | None = None) -> list[Session]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
                                                    headless=True, args=CHROMIUM_ARGS)
         deadline = time.monotonic() + seconds
+        watcher = asyncio.create_task(browser_cpu.watch()) if browser_cpu else None
         with tempfile.TemporaryDirectory() as scratch:
             done = await asyncio.gather(*(
-                one_user(browser, url, n, files, deadline, Path(scratch))
+                one_user(browser, url, n, files, deadline, Path(scratch), think_s,
+                         ramp_s * n / max(sessions, 1), seed, shots)
                 for n in range(sessions)))
+        if watcher:
+            watcher.cancel()
         await browser.close()
     return list(done)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _browser_cpu() -> dict[int, float]:
+    """CPU seconds so far of each live Chromium process (the browsers of this test)."""
+    seen = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if "chrom" not in (entry / "comm").read_text():
+                continue
+            seen[int(entry.name)] = cpu_seconds(int(entry.name))
+        except OSError:  # gone meanwhile
+            continue
+    return seen
+
+
+class BrowserCpu:
+    """The browsers' CPU time over the run, sampled every second (renderers come and go
+    with the sessions, so each process's last reading is kept)."""
+
+    def __init__(self) -> None:
+        self.start = _browser_cpu()
+        self.last: dict[int, float] = {}
+
+    async def watch(self) -> None:
+        while True:
+            self.last.update(_browser_cpu())
+            await asyncio.sleep(1.0)
+
+    @property
+    def seconds(self) -> float:
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.last.items())
 
 
 def summarise(done: list[Session], bare_read_s: float, seconds: float) -> dict:
@@ -316,8 +389,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="how long the sessions keep looping (bounded)")
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the uploaded survey")
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="seconds a user reads a page before the next click (0.5–1.5×)")
+    parser.add_argument("--ramp", type=float, default=10.0,
+                        help="users arrive evenly over this many seconds")
     parser.add_argument("--data-dir", type=Path, default=Path(__file__).parent / "_data")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--screenshots", type=Path,
+                        help="save a screenshot of the page at each error here")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: install Chromium first", file=sys.stderr)
@@ -335,15 +414,24 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as secret_dir:
         app = start_app(port, Path(secret_dir))
         try:
+            cpu_before, wall_before = cpu_seconds(app.pid), time.perf_counter()
+            browsers = BrowserCpu()
             done = asyncio.run(run(args.sessions, args.seconds,
-                                   (data.responses, data.roster), f"http://127.0.0.1:{port}"))
+                                   (data.responses, data.roster), f"http://127.0.0.1:{port}",
+                                   args.think, args.ramp, args.seed, args.screenshots,
+                                   browsers))
+            app_cpu = cpu_seconds(app.pid) - cpu_before
+            wall = time.perf_counter() - wall_before
         finally:
             app.terminate()
             try:
                 app.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 app.kill()
-    result = {"rows": args.rows, **summarise(done, bare, args.seconds)}
+    result = {"rows": args.rows, "think_s": args.think, "ramp_s": args.ramp,
+              **summarise(done, bare, args.seconds),
+              "wall_s": wall, "app_cpu_s": app_cpu, "browser_cpu_s": browsers.seconds,
+              "cores": os.cpu_count()}
     text = json.dumps(result)
     if args.json:
         args.json.write_text(text, "utf-8")

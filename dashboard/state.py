@@ -356,25 +356,40 @@ def said_not_raised() -> Iterator[None]:
         st.stop()
 
 
-def current_summary(data: ActiveData | None = None,
-                    progress: Callable[[float, str], None] | None = None) -> ProgramSummary:
-    """The full summary (every outcome and table, bootstrap included) for the active
-    data and the sidebar's choices: what the downloads hold and the CLI writes (a
-    message and a stop instead when the choices leave nothing to analyse).
-    ``progress`` hears each step when the summary is computed (not when cached)."""
-    data = data or active_data()
+def full_summary_later(data: ActiveData, label: str,
+                       ) -> tuple[ProgramSummary | None, resampling.Job | None]:
+    """The full summary (every outcome and table, bootstrap included: what the downloads
+    hold and the CLI writes) for the active data and the sidebar's choices, made as a
+    background job: (the summary, None) when it is made, else (None, the job) while it
+    runs, so the Downloads page appears at once and shows the job's progress. The
+    sample's is made once for every session; a choice that leaves nothing to analyse
+    ends in a message and a stop."""
     options = summary_options()
     chosen = filters(data)
     safe = plan(data)
     program = data.program
     assert program is not None
     key = "|".join((data.source_key, *_key_of(options, chosen)))
+    shared_key = f"summary|{key}"
+    if data.is_sample:
+        with _SHARED_LOCK:
+            if shared_key in _SHARED:
+                return _SHARED[shared_key], None  # type: ignore[return-value]
+
+    def work(progress: resampling.Progress) -> ProgramSummary:
+        progress.report(0.0, "filtering")
+        summary = with_readings(summarize_program(program, options, progress.report,
+                                                  filters=chosen, plan=safe))
+        if data.is_sample:
+            with _SHARED_LOCK:
+                _SHARED[shared_key] = summary
+                while len(_SHARED) > 32:
+                    _SHARED.popitem(last=False)
+        return summary
+
     with said_not_raised():
-        return remembered(
-            "summary", key,
-            lambda: with_readings(summarize_program(program, options, progress,
-                                                    filters=chosen, plan=safe)),
-            max_entries=8, shared=data.is_sample)
+        summary, job = resampling.result_of(f"full|{key}", label, work)
+        return summary, (None if summary is not None else job)
     raise AssertionError("unreachable: said_not_raised stops the page")
 
 

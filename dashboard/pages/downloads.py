@@ -28,7 +28,7 @@ from analysis.roi.results import RoiResults
 from analysis.roi.scenario import dump_scenario
 from analysis.stats.summary import ProgramSummary
 from analysis.workspace import Permission
-from dashboard import session, state, widgets
+from dashboard import resampling, session, state, widgets
 
 session.require(Permission.DOWNLOAD)  # the role check, on the server, before anything
 
@@ -66,11 +66,6 @@ def _brief(outcome_key: str, summary: ProgramSummary, roi: RoiResults | None, es
                            title=TITLE, source=source)
 
 
-def _scaled(report, start: float, share: float):
-    """The summary's own steps reported inside [start, start + share] of the bar."""
-    return lambda done, step: report(start + share * done, f"Computing every table: {step}")
-
-
 @st.cache_data(scope="session", max_entries=4,
                show_spinner="Writing one brief per site and department…")
 def _pack(key: str, outcome_key: str, _data: state.ActiveData, _references: ReferenceSet,
@@ -80,8 +75,18 @@ def _pack(key: str, outcome_key: str, _data: state.ActiveData, _references: Refe
 
 
 data = widgets.page_start("Downloads")
+# Choices that leave nothing to analyse are said at once (the quick, cached pre/post
+# numbers), not after the files' bootstrap; the files' full summary, every table with
+# its resampling, is then made in the background while the page shows its progress.
+state.page_summary(data, ("pre_post",))
+summary, summary_job = state.full_summary_later(data, "Computing every table for the files")
+if summary is None:
+    assert summary_job is not None
+    st.caption("The files hold every table for every outcome with its bootstrap "
+               "intervals; the buttons appear here when they are ready.")
+    resampling.wait_here(summary_job)
+    st.stop()
 report, clear = state.progress_bar("Preparing the downloads")
-summary = state.current_summary(data, _scaled(report, 0.0, 0.55))
 roi = state.current_roi(summary, data)
 outcome = outcome_of(summary, st.session_state.get(state.OUTCOME))
 references = state.references()

@@ -19,6 +19,7 @@ from analysis.intake.mapping.serialise import mapping_to_json
 from analysis.workspace import Actor, Role, Workspace, WorkspaceError
 from analysis.workspace.access import ROLE_PERMISSIONS, Permission
 from dashboard import session, state
+from tests.dashboard.conftest import settle
 from tests.databases import sample_roster, sample_wave
 
 PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
@@ -108,7 +109,7 @@ def test_each_page_is_refused_on_the_server_to_a_role_without_its_permission(
 
 
 def test_an_analyst_downloads_and_an_executive_gets_no_file_anywhere(program, monkeypatch):
-    analyst = _page_as("downloads", ANALYST, program, monkeypatch)
+    analyst = settle(_page_as("downloads", ANALYST, program, monkeypatch))
     texts = [str(getattr(e, "value", "")) for e in analyst.main]
     assert len(analyst.get("download_button")) > 5, texts  # the files and every table
     for name in ("overview", "roi"):
