@@ -169,9 +169,10 @@ async def go(page, runs: ScriptRuns, link: str) -> None:
     await wait_for_app(page, HEADINGS[link], runs, seen)
 
 
-async def open_options(page, opener) -> list:
-    """Open a drop-down and return its options (skipping "Select all"). A rerun that
-    lands while it opens (a resampling job filling in) can close it: try again."""
+async def open_options(page, opener) -> list[str]:
+    """Open a drop-down and return its options' names (skipping "Select all"), read at
+    once. A rerun that lands while it opens (a resampling job filling in) can close it:
+    try again."""
     options = page.get_by_role("option")
     for _ in range(10):
         await opener.click()
@@ -180,9 +181,29 @@ async def open_options(page, opener) -> list:
         except Exception:  # noqa: BLE001 - closed by a rerun: open it again
             await page.keyboard.press("Escape")
             continue
-        every = [options.nth(i) for i in range(await options.count())]
-        return [o for o in every if (await o.inner_text()).strip() != "Select all"]
+        names = [n.strip() for n in await options.all_inner_texts()]
+        return [n for n in names if n and n != "Select all"]
     raise RuntimeError("the drop-down did not open")
+
+
+async def choose(page, opener, name: str) -> None:
+    """Click the option called ``name``, opening the drop-down again if a rerun closed
+    it meanwhile (never another drop-down's option by position)."""
+    option = page.get_by_role("option", name=name, exact=True)
+    for _ in range(10):
+        if not await option.count():
+            await opener.click()
+            try:
+                await option.first.wait_for(timeout=3000)
+            except Exception:  # noqa: BLE001 - closed by a rerun: open it again
+                await page.keyboard.press("Escape")
+                continue
+        try:
+            await option.first.click(timeout=3000)
+            return
+        except Exception:  # noqa: BLE001 - closed between the check and the click
+            continue
+    raise RuntimeError(f"the option {name!r} could not be chosen")
 
 
 async def change_sidebar(page, runs: ScriptRuns, turn: int, heading: str
@@ -203,20 +224,23 @@ async def change_sidebar(page, runs: ScriptRuns, turn: int, heading: str
             await box.get_by_role("button", name="Remove").first.click()
             await wait_for_app(page, heading, runs, seen)
             return "filter cleared", time.perf_counter() - start
-        options = await open_options(page, entry)
+        opener = entry
         kind = "filter"
     else:
-        options = await open_options(
-            page, sidebar.locator('[data-testid="stSelectbox"]').first)
+        opener = sidebar.locator('[data-testid="stSelectbox"]').filter(
+            has_text="Outcome").first
         kind = "outcome"
-    option = options[turn % len(options)]
-    name = (await option.inner_text()).strip()
+    options = await open_options(page, opener)
+    name = options[turn % len(options)]
     seen, start = runs.finished, time.perf_counter()
-    await option.click()
+    await choose(page, opener, name)
     if kind == "filter":
         await page.keyboard.press("Escape")
     await wait_for_app(page, heading, runs, seen)
-    return f"{kind} {name}", time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if await page.get_by_text("Nothing can be shown for these choices").count():
+        raise RuntimeError(f"choosing {kind} {name!r} left nothing to show")
+    return f"{kind} {name}", seconds
 
 
 async def one_user(browser, url: str, number: int, files: tuple[Path, Path],

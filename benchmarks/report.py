@@ -200,8 +200,17 @@ def load_table(load: Mapping | None) -> str:
     if not load or "by_action" not in load:
         return "Not run (`python -m benchmarks.load_test`, or `--load-test`)."
     lines = [f"{load['sessions']} sessions for {load['seconds']:g} s, uploading a "
-             f"{load['rows']:,}-row survey and its roster; load average at the end "
-             f"{', '.join(f'{v:.1f}' for v in load['load_average'])}.", "",
+             f"{load['rows']:,}-row survey and its roster; users arriving over "
+             f"{load.get('ramp_s', 0):g} s and reading each page for about "
+             f"{load.get('think_s', 0):g} s; load average at the end "
+             f"{', '.join(f'{v:.1f}' for v in load['load_average'])}."]
+    if "app_cpu_s" in load:
+        lines.append(
+            f"CPU over the {load['wall_s']:.0f} s run on {load['cores']} cores: the app "
+            f"{load['app_cpu_s']:.0f} s ({load['app_cpu_s'] / load['wall_s']:.0%} of one "
+            f"core), the browsers {load['browser_cpu_s']:.0f} s "
+            f"({load['browser_cpu_s'] / load['wall_s']:.0%} of one core).")
+    lines += ["",
              "| action | pages | p50 | p95 |", "|---|---:|---:|---:|"]
     for action, figures in load["by_action"].items():
         lines.append(f"| {action} | {figures['n']} | {_seconds(figures['p50_s'])} "
