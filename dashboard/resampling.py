@@ -72,8 +72,11 @@ def start(key: str, label: str, work: Callable[[Progress], Any]) -> Job:
     """The job for ``key`` (started now unless this session already has it).
 
     ``work`` receives a :class:`Progress` to report its steps on. Queued jobs of this
-    session under other keys are cancelled (the page moved on); finished ones are
-    kept, the oldest dropped beyond :data:`KEEP`.
+    session with the same ``label`` under other keys are cancelled (the same work for
+    choices the user has left); other kinds of work are not, so a page's two jobs (the
+    Outcomes page's BCa table and estimation plot) never cancel each other, which with
+    a busy pool made them restart one another on every rerun. Finished jobs are kept,
+    the oldest dropped beyond :data:`KEEP`.
     """
     jobs = _jobs()
     job = jobs.get(key)
@@ -81,7 +84,7 @@ def start(key: str, label: str, work: Callable[[Progress], Any]) -> Job:
         jobs[key] = jobs.pop(key)  # most recently used last
         return job
     for other, queued in list(jobs.items()):
-        if not queued.future.done() and queued.future.cancel():
+        if queued.label == label and not queued.future.done() and queued.future.cancel():
             del jobs[other]
     progress = Progress()
     job = Job(label, _POOL.submit(work, progress), progress)
@@ -113,6 +116,8 @@ def wait_here(job: Job) -> None:
 
     @st.fragment(run_every=POLL_SECONDS)
     def _poll() -> None:
+        if job.future.cancelled():  # superseded: the page that asked has moved on
+            return
         if job.future.done():
             st.rerun()
         fraction, step = job.progress.read()
