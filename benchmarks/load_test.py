@@ -169,20 +169,26 @@ async def go(page, runs: ScriptRuns, link: str) -> None:
     await wait_for_app(page, HEADINGS[link], runs, seen)
 
 
+async def _opened(page, opener, shown) -> bool:
+    """Click ``opener`` and wait for ``shown`` (options of its drop-down). A rerun that
+    lands meanwhile (a resampling job filling in) can close it: then False."""
+    await opener.click()
+    try:
+        await shown.first.wait_for(timeout=3000)
+    except Exception:  # noqa: BLE001 - closed by a rerun: the caller tries again
+        await page.keyboard.press("Escape")
+        return False
+    return True
+
+
 async def open_options(page, opener) -> list[str]:
     """Open a drop-down and return its options' names (skipping "Select all"), read at
-    once. A rerun that lands while it opens (a resampling job filling in) can close it:
-    try again."""
+    once."""
     options = page.get_by_role("option")
     for _ in range(10):
-        await opener.click()
-        try:
-            await options.first.wait_for(timeout=3000)
-        except Exception:  # noqa: BLE001 - closed by a rerun: open it again
-            await page.keyboard.press("Escape")
-            continue
-        names = [n.strip() for n in await options.all_inner_texts()]
-        return [n for n in names if n and n != "Select all"]
+        if await _opened(page, opener, options):
+            names = [n.strip() for n in await options.all_inner_texts()]
+            return [n for n in names if n and n != "Select all"]
     raise RuntimeError("the drop-down did not open")
 
 
@@ -191,13 +197,8 @@ async def choose(page, opener, name: str) -> None:
     it meanwhile (never another drop-down's option by position)."""
     option = page.get_by_role("option", name=name, exact=True)
     for _ in range(10):
-        if not await option.count():
-            await opener.click()
-            try:
-                await option.first.wait_for(timeout=3000)
-            except Exception:  # noqa: BLE001 - closed by a rerun: open it again
-                await page.keyboard.press("Escape")
-                continue
+        if not await option.count() and not await _opened(page, opener, option):
+            continue
         try:
             await option.first.click(timeout=3000)
             return

@@ -98,21 +98,33 @@ _SHARED: OrderedDict[str, object] = OrderedDict()  # the bundled sample's, for e
 _SHARED_LOCK = threading.Lock()
 
 
+def _shared(full_key: str) -> object | None:
+    """A result of the bundled sample kept for every session, or None."""
+    with _SHARED_LOCK:
+        if full_key in _SHARED:
+            _SHARED.move_to_end(full_key)
+            return _SHARED[full_key]
+    return None
+
+
+def _share(full_key: str, value: object, max_entries: int) -> None:
+    with _SHARED_LOCK:
+        _SHARED[full_key] = value
+        while len(_SHARED) > 4 * max_entries:
+            _SHARED.popitem(last=False)
+
+
 def remembered(name: str, key: str, compute: Callable[[], T], max_entries: int,
                shared: bool = False) -> T:
     """``compute()`` once per ``key`` (this session's, or every session's with ``shared``
     for results of the bundled sample), the ``max_entries`` most recent kept."""
     full_key = f"{name}|{key}"
     if shared:
-        with _SHARED_LOCK:
-            if full_key in _SHARED:
-                _SHARED.move_to_end(full_key)
-                return _SHARED[full_key]  # type: ignore[return-value]
+        hit = _shared(full_key)
+        if hit is not None:
+            return hit  # type: ignore[return-value]
         value = compute()
-        with _SHARED_LOCK:
-            _SHARED[full_key] = value
-            while len(_SHARED) > 4 * max_entries:
-                _SHARED.popitem(last=False)
+        _share(full_key, value, max_entries)
         return value
     memo = st.session_state.setdefault(_MEMO, {}).setdefault(name, OrderedDict())
     if key in memo:
@@ -371,20 +383,15 @@ def full_summary_later(data: ActiveData, label: str,
     assert program is not None
     key = "|".join((data.source_key, *_key_of(options, chosen)))
     shared_key = f"summary|{key}"
-    if data.is_sample:
-        with _SHARED_LOCK:
-            if shared_key in _SHARED:
-                return _SHARED[shared_key], None  # type: ignore[return-value]
+    if data.is_sample and (hit := _shared(shared_key)) is not None:
+        return hit, None  # type: ignore[return-value]
 
     def work(progress: resampling.Progress) -> ProgramSummary:
         progress.report(0.0, "filtering")
         summary = with_readings(summarize_program(program, options, progress.report,
                                                   filters=chosen, plan=safe))
         if data.is_sample:
-            with _SHARED_LOCK:
-                _SHARED[shared_key] = summary
-                while len(_SHARED) > 32:
-                    _SHARED.popitem(last=False)
+            _share(shared_key, summary, max_entries=8)
         return summary
 
     with said_not_raised():
