@@ -268,8 +268,13 @@ def _outcomes(program: ProgramData, keys: Sequence[str] | None) -> list[Outcome]
 
 
 def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The outcomes' rows in one table; with none (a measure without a published
+    reliability has no reliable-change rows), an empty table that still has the
+    ``outcome`` column every reader selects by."""
     tables = [t for t in tables if t is not None and len(t)]
-    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    if not tables:
+        return pd.DataFrame({"outcome": pd.Series(dtype=object)})
+    return pd.concat(tables, ignore_index=True)
 
 
 def summarize_program(
