@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
-OUTCOMES_PAGE = "pages/outcomes.py"
+OUTCOMES_PAGE = "app_pages/outcomes.py"
 
 
 def measure(responses: Path, roster: Path, repeats: int, timeout: float = 3600) -> dict:

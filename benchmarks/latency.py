@@ -71,7 +71,7 @@ def sidebar_changes(app, values: list[str]) -> dict[str, dict[str, float]]:
     """Per page: the median time of a filter change, and until its resampling is done."""
     out = {}
     for page in PAGES:
-        app.switch_page(f"pages/{page}.py")
+        app.switch_page(f"app_pages/{page}.py")
         app.session_state["filter_" + FILTER] = ()
         _run(app)
         _settle(app)

@@ -43,7 +43,7 @@ st.set_page_config(
     layout="wide",
 )
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "app_pages"
 # page file -> (title, icon, the permission it needs; None: anyone signed in)
 RESULTS = {
     "overview": ("Overview", ":material/dashboard:", Permission.VIEW_RESULTS),
@@ -132,8 +132,7 @@ def sidebar_identity(who: session.Identity, info: ProgramInfo | None) -> None:
 
 if session.identity() is None or (not session.auth_configured()
                                   and session.local_mode_refusal()):
-    # Declare a page even here: until the entry script calls st.navigation, Streamlit
-    # would serve the files in pages/ directly.
+    # Declare the sign-in page even here, so that every address shows it.
     st.navigation([st.Page(session.gate, title="Sign in", default=True)]).run()
     st.stop()
 who = session.gate()

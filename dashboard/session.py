@@ -256,9 +256,8 @@ def open_program_data() -> tuple[PreparedProgram, str] | None:
 
 def gate() -> Identity:
     """Who is here, or stop: a sign-in button when nobody is signed in, a refusal when
-    local mode is asked for by another computer. Every page passes through it, also
-    when Streamlit runs a page file directly (a first request straight to a page's
-    address, before the entry script has declared the pages)."""
+    local mode is asked for by another computer. The entry script and every page pass
+    through it, so a page file run on its own is gated too."""
     who = identity()
     if who is None:
         st.title("Coaching program evaluation")

@@ -7,6 +7,7 @@ page under artifacts/screenshots/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import openpyxl
@@ -17,6 +18,8 @@ from tests.browser.conftest import (
     TIMEOUT_MS,
     file_input,
     open_page_by_link,
+    page_text,
+    running_app,
     screenshot,
     settle,
 )
@@ -118,3 +121,22 @@ def test_the_workbook_brief_and_deck_download_and_open(page, app_url, tmp_path):
     deck = tmp_path / "deck.pptx"
     download_info.value.save_as(deck)
     assert len(Presentation(str(deck)).slides) == 6
+
+
+def test_a_freshly_started_app_opens_a_page_address_through_the_app(page, tmp_path):
+    """The first address asked of a freshly started server is a page's (a bookmark, or a
+    tab reconnecting after a restart): it opens inside the app (its sign-in gate, its
+    navigation and its sidebar), never as a bare page file (Streamlit would run a file
+    in a folder called ``pages/`` on its own for that first request)."""
+    env = dict(os.environ, COACHING_EVAL_SECRET="browser-test-secret",
+               COACHING_EVAL_SECRET_FILE=str(tmp_path / "key"),
+               COACHING_EVAL_DATA_DIR=str(tmp_path / "data"))
+    env.pop("COACHING_EVAL_DATABASE_URL", None)
+    with running_app(env, tmp_path) as port:
+        page.goto(f"http://127.0.0.1:{port}/outcomes")
+        wait_for_app(page, NAVIGATION["outcomes"][1])
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text("Local mode").count(), page_text(page)
+        assert sidebar.locator('[data-testid="stSelectbox"]').filter(
+            has_text="To wave").count(), page_text(page)
+        assert sidebar.get_by_role("link", name="Programs").count(), page_text(page)

@@ -79,7 +79,7 @@ def new_app(settled: bool = True) -> AppTest:
 
 
 def open_page(at: AppTest, page: str, settled: bool = True) -> AppTest:
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return settle(at) if settled else at
 

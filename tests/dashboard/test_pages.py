@@ -117,13 +117,10 @@ def test_roi_assumption_edit_changes_the_total_cost():
 
 
 def test_raising_the_minimum_group_size_withholds_every_small_result():
-    at = new_app(settled=False)  # a settling rerun would lose the sidebar in AppTest
+    at = new_app()
     at.number_input(key="min_cell").set_value(100).run()
     assert _metric(at, "Change, coached") == "–"
-    # AppTest loses sidebar widgets after a rerun under st.navigation (a browser keeps
-    # them), so the choice is set again before switching page.
-    at.session_state["min_cell"] = 100
-    open_page(at, "groups")
+    open_page(at, "groups")  # the sidebar's k holds on the next page
     forest = _table_with(at, "Weight (%)")
     subgroup_rows = forest[~forest.iloc[:, 0].str.startswith("Pooled")]
     assert (subgroup_rows["n"] == "< 100").all()
@@ -217,7 +214,7 @@ def test_downloads_offer_every_table_the_workbook_and_the_report(sample_summary)
 
 
 def test_overview_draws_its_chart_with_the_national_line_only_where_the_definition_matches():
-    at = new_app(settled=False)  # a settling rerun would lose the sidebar in AppTest
+    at = new_app()
     assert len(at.get("plotly_chart")) == 1
     captions = " ".join(c.value for c in at.caption)
     # The default outcome (MBI emotional exhaustion) has no national figure with its definition.

@@ -1,6 +1,6 @@
 """Roles are checked on the server by every page (issue 12), one AppTest per role.
 
-Each page file is run on its own, as Streamlit runs a page asked for by its address,
+Each page file is run on its own (the page's own check, behind the one in app.py),
 for a lead, an analyst and an executive of one saved program: a page the role does not
 allow shows the refusal and nothing of the page (no table, no upload, no download);
 a page it allows opens without a refusal. The person is signed in by standing in for
@@ -22,7 +22,7 @@ from dashboard import session, state
 from tests.dashboard.conftest import settle
 from tests.databases import sample_roster, sample_wave
 
-PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "app_pages"
 LEAD, ANALYST, EXECUTIVE = ("lead@hospital.example", "analyst@hospital.example",
                             "exec@hospital.example")
 PEOPLE = {Role.LEAD: LEAD, Role.ANALYST: ANALYST, Role.EXECUTIVE: EXECUTIVE}

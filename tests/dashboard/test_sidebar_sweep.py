@@ -83,13 +83,23 @@ def _defaults(at, program) -> None:
         at.session_state[state.FILTER_PREFIX + column] = []
 
 
-def _sweep(at, program, name: str) -> None:
+def _visits(program, every_page_per_outcome: bool):
+    """(choice, page): each choice on one page in turn; with ``every_page_per_outcome``
+    each outcome on every page (a measure without a cut-off or a reliability leaves
+    some of a page's tables empty)."""
     for number, choice in enumerate(_choices(program)):
+        if every_page_per_outcome and choice[0][0] == state.OUTCOME:
+            yield from ((choice, page) for page in PAGES)
+        else:
+            yield choice, PAGES[number % len(PAGES)]
+
+
+def _sweep(at, program, name: str, every_page_per_outcome: bool = False) -> None:
+    for choice, page in _visits(program, every_page_per_outcome):
         _defaults(at, program)
         for key, value in choice:
             at.session_state[key] = value
-        page = PAGES[number % len(PAGES)]
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, (name, page, choice, [e.value for e in at.exception])
         shown = (len(at.metric) + len(at.dataframe) + len(at.get("plotly_chart"))
                  + len(at.download_button) + len(at.markdown) + len(at.subheader)
@@ -105,7 +115,7 @@ def _sweep(at, program, name: str) -> None:
 def test_every_sidebar_choice_on_the_sample_program():
     program = load_sample_program().program
     at = new_app()
-    _sweep(at, program, "sample")
+    _sweep(at, program, "sample", every_page_per_outcome=True)
 
 
 @pytest.mark.parametrize("dataset", list(_datasets()), ids=lambda d: d[0])

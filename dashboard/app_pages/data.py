@@ -472,7 +472,7 @@ if prepared.can_proceed:
         f"scored at {len(program.waves)} wave(s)"
         + (", with a roster" if program.roster is not None else "") + ".",
         icon=":material/check_circle:")
-    st.page_link("pages/outcomes.py", label="See the outcomes", icon=":material/arrow_forward:")
+    st.page_link("app_pages/outcomes.py", label="See the outcomes", icon=":material/arrow_forward:")
 else:
     st.error(f"**{blocking} blocking problem(s)** stop the analysis: fix them above (or in "
              "your file) and the pages will switch to your data.", icon=":material/block:")
