@@ -69,6 +69,7 @@ OUTCOME = "outcome"
 PRE_WAVE = "pre_wave"
 POST_WAVE = "post_wave"
 FILTER_PREFIX = "filter_"
+KEPT = "_kept_"  # + a sidebar key: the choice kept across pages (widgets.kept_choice)
 FILTERABLE = ("site", "specialty", "cohort", "modality", "role", "career_stage")
 
 

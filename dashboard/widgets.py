@@ -30,19 +30,20 @@ def sidebar() -> None:
         st.caption("Sample data" if data.is_sample else "Your data")
         outcomes = {o.key: o for o in program.outcomes if o.key in program.responses.columns}
         if outcomes:
-            if st.session_state.get(state.OUTCOME) not in outcomes:
-                st.session_state[state.OUTCOME] = next(iter(outcomes))
-            st.selectbox("Outcome", list(outcomes), key=state.OUTCOME,
-                         format_func=lambda key: outcomes[key].label)
+            chosen, restored = kept_choice(state.OUTCOME, lambda v: v in outcomes,
+                                           next(iter(outcomes)))
+            keep(state.OUTCOME, st.selectbox(
+                "Outcome", list(outcomes), key=state.OUTCOME,
+                index=0 if restored else list(outcomes).index(chosen),
+                format_func=lambda key: outcomes[key].label))
         waves = program.waves
         if len(waves) >= 2:
-            if st.session_state.get(state.PRE_WAVE) not in waves:
-                st.session_state[state.PRE_WAVE] = waves[0]
-            if st.session_state.get(state.POST_WAVE) not in waves:
-                st.session_state[state.POST_WAVE] = waves[-1]
             left, right = st.columns(2)
-            left.selectbox("From wave", waves, key=state.PRE_WAVE)
-            right.selectbox("To wave", waves, key=state.POST_WAVE)
+            for column, key, label, fallback in ((left, state.PRE_WAVE, "From wave", waves[0]),
+                                                 (right, state.POST_WAVE, "To wave", waves[-1])):
+                chosen, restored = kept_choice(key, lambda v: v in waves, fallback)
+                keep(key, column.selectbox(label, waves, key=key,
+                                           index=0 if restored else waves.index(chosen)))
         if len(waves) >= 2 and outcomes:
             pre, post = st.session_state[state.PRE_WAVE], st.session_state[state.POST_WAVE]
             kind = pair_kind(st.session_state[state.OUTCOME], pre, post)
@@ -52,12 +53,55 @@ def sidebar() -> None:
                            "people (or by people who all answered alike), revealing answers.")
         filter_widgets(data)
         floor = min_cell_floor()
-        st.number_input(
-            "Minimum group size (k)", min_value=floor, max_value=100, value=floor, step=1,
-            key=state.MIN_CELL,
+        chosen, restored = kept_choice(
+            state.MIN_CELL, lambda v: isinstance(v, int) and floor <= v <= 100, floor)
+        keep(state.MIN_CELL, st.number_input(
+            "Minimum group size (k)", min_value=floor, max_value=100,
+            value="min" if restored else chosen, step=1, key=state.MIN_CELL,
             help=f"Any result over fewer than k participants is withheld and shown as < k. "
             f"This deployment's floor is {floor}; you may raise it, not lower it.",
-        )
+        ))
+
+
+def kept_choice(key: str, valid, fallback) -> tuple[object, bool]:
+    """The user's choice for the sidebar widget ``key`` and whether it was restored.
+
+    Streamlit forgets a widget's value when a run does not draw it (a page without the
+    sidebar, such as Programs or Audit) and, under load, a background job's poll rerun
+    can bring a widget back at its default (streamlit#10805, #11266). So every sidebar
+    choice is also kept in a key of our own (:func:`keep`) and, when the widget's value
+    is missing or no longer valid for the data, restored from it before the widget is
+    drawn (else ``fallback``). The widget is then drawn with the choice as its default
+    too, so a browser that lost the value shows the choice, not the first option; when
+    the value was restored in this run, the default is left alone (Streamlit warns when
+    a widget gets both)."""
+    for candidate in (st.session_state.get(key), st.session_state.get(state.KEPT + key)):
+        if candidate is not None and valid(candidate):
+            chosen = candidate
+            break
+    else:
+        chosen = fallback
+    restored = st.session_state.get(key) != chosen
+    if restored:
+        st.session_state[key] = chosen
+    return chosen, restored
+
+
+def kept_selection(key: str, levels: list[str]) -> tuple[list[str], bool]:
+    """:func:`kept_choice` for a multiselect: the chosen levels still offered. An emptied
+    filter is a choice too, so the kept copy stands in only when the widget's value is
+    missing."""
+    source = key if key in st.session_state else state.KEPT + key
+    kept = [v for v in (st.session_state.get(source) or []) if v in levels]
+    restored = list(st.session_state.get(key) or []) != kept
+    if restored:
+        st.session_state[key] = kept
+    return kept, restored
+
+
+def keep(key: str, value: object) -> None:
+    """Keep the sidebar widget's value in a key Streamlit does not clean up."""
+    st.session_state[state.KEPT + key] = value
 
 
 def filter_widgets(data: state.ActiveData) -> None:
@@ -72,17 +116,17 @@ def filter_widgets(data: state.ActiveData) -> None:
         key = state.FILTER_PREFIX + column
         if column not in plan.recoding:
             st.session_state.pop(key, None)
+            st.session_state.pop(state.KEPT + key, None)
             if column in plan.refused_attributes:
                 st.caption(f":material/lock: {plan.refused_attributes[column]}")
             continue
         levels = plan.levels(column)
-        chosen = st.session_state.get(key)
-        if chosen and not set(chosen) <= set(levels):
-            st.session_state[key] = [v for v in chosen if v in levels]
-        st.multiselect(column.replace("_", " ").capitalize(), levels, key=key,
-                       placeholder="All",
-                       help="Only groups that keep every result over at least k people are "
-                            "offered; smaller ones are merged into “Other”.")
+        kept, restored = kept_selection(key, levels)
+        keep(key, st.multiselect(
+            column.replace("_", " ").capitalize(), levels, key=key,
+            default=None if restored else kept, placeholder="All",
+            help="Only groups that keep every result over at least k people are "
+                 "offered; smaller ones are merged into “Other”."))
         if column in plan.merged:
             st.caption(f":material/info: {plan.merged[column]}")
 

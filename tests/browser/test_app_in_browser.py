@@ -12,6 +12,7 @@ import subprocess
 
 import openpyxl
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from pptx import Presentation
 
 from tests.browser.conftest import (
@@ -121,6 +122,53 @@ def test_the_workbook_brief_and_deck_download_and_open(page, app_url, tmp_path):
     deck = tmp_path / "deck.pptx"
     download_info.value.save_as(deck)
     assert len(Presentation(str(deck)).slides) == 6
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Open the sidebar drop-down with this label and pick an option by its name, opening
+    it again when a rerun (a background job filling in) closed it meanwhile."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    opener = sidebar.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    if not opener.count():  # a multiselect opens from its text entry
+        opener = sidebar.locator('[data-testid="stMultiSelect"]').filter(
+            has_text=label).first.locator("input").first
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        settle(page)
+        opener.click()
+        try:
+            choice.click(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            pass
+        finally:
+            page.keyboard.press("Escape")  # a multiselect stays open after a choice
+    else:
+        raise AssertionError(f"{option!r} could not be chosen in {label!r}:\n"
+                             f"{page_text(page)}")
+    settle(page)
+
+
+def test_sidebar_choices_hold_across_a_page_without_the_sidebar(page, app_url):
+    """A program lead picks the waves and a site on Outcomes, looks at Programs (no
+    sidebar there) and comes back: the choices and the numbers for them are still there
+    (Streamlit alone would forget widgets a page does not draw)."""
+    page.goto(app_url)
+    wait_for_app(page, NAVIGATION["overview"][1])
+    go_to(page, "outcomes")
+    _choose(page, "To wave", "6m")
+    _choose(page, "Site", "South Clinic")
+    heading = page.get_by_role("heading", name="change from baseline to 6m").first
+    heading.wait_for(timeout=TIMEOUT_MS)
+    open_page_by_link(page, "Programs", "Programs")
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+                        ).filter(has_text="To wave").count() == 0
+    go_to(page, "outcomes")
+    site = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+        has_text="Site").first
+    assert "South Clinic" in (site.text_content() or ""), page_text(page)
+    heading.wait_for(timeout=TIMEOUT_MS)
+    screenshot(page, "sidebar_choices_kept")
 
 
 def test_a_freshly_started_app_opens_a_page_address_through_the_app(page, tmp_path):
