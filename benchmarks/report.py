@@ -186,13 +186,15 @@ def latency_table(latency: Mapping | None) -> str:
     if not latency or "error" in latency:
         return "Not run."
     bare = latency["bare_read_s"]
-    lines = ["| data | page | sidebar change: numbers on screen | × bare read "
-             "| resampling filled in |", "|---|---|---:|---:|---:|"]
+    lines = ["| data | page | filter | sidebar change: numbers on screen | × bare read "
+             "| resampling filled in | jobs waited for |", "|---|---|---|---:|---:|---:|---:|"]
     for key, label in (("sidebar_upload", "100,000 rows"), ("sidebar_sample", "sample")):
         for page, times in latency[key].items():
-            lines.append(f"| {label} | {page} | {_seconds(times['numbers_s'])} "
+            lines.append(f"| {label} | {page} | {times.get('filter', 'site')} "
+                         f"| {_seconds(times['numbers_s'])} "
                          f"| {times['numbers_s'] / bare:.1f} "
-                         f"| {_seconds(times['resampled_s'])} |")
+                         f"| {_seconds(times['resampled_s'])} "
+                         f"| {times.get('jobs_waited', '–')} |")
     return "\n".join(lines)
 
 
