@@ -211,7 +211,9 @@ def validate_responses(
         )
     usable = responses
     if PARTICIPANT_ID in responses.columns:
-        usable = responses.loc[responses[PARTICIPANT_ID].notna()]
+        coded = responses[PARTICIPANT_ID].notna()
+        if not coded.all():  # a copy of every row only when some must go
+            usable = responses.loc[coded]
     if usable.empty:
         findings.append(
             Finding(
