@@ -5,7 +5,10 @@ Reads a scenario (``--scenario FILE`` in JSON or TOML) and/or the results of
 and its 95 % interval set the observed effect and its range; no bootstrap replicates are
 read or written, methods §8), prints the headline in plain language and, with
 ``--out DIR``, writes costs.csv, benefits.csv, headline.csv, monte_carlo_summary.csv,
-tornado.csv, two_way.csv and scenario.json.
+tornado.csv, two_way.csv and scenario.json. From ``summary.json`` the observed effect's
+uncertainty is a normal fitted to its interval; ``analysis summarize --scenario FILE``
+uses the retention bootstrap itself, as the dashboard does, and so gives the ROI page's
+figures exactly.
 
 Exit codes: 0 done; 1 the data cannot support the view asked for; 2 usage error or a
 bad scenario file.
@@ -59,7 +62,8 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _read_scenario(path: Path) -> Scenario:
+def read_scenario(path: Path) -> Scenario:
+    """A scenario file (.json or .toml), or a ScenarioError saying what is wrong."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("json", "toml"):
         raise ScenarioError(f"{path.name}: a scenario file must end in .json or .toml.")
@@ -106,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     if args.scenario is not None and not args.scenario.is_file():
         return _fail(f"the scenario file {args.scenario} does not exist.", 2)
     try:
-        scenario = _read_scenario(args.scenario) if args.scenario is not None else None
+        scenario = read_scenario(args.scenario) if args.scenario is not None else None
     except ScenarioError as error:
         return _fail(str(error), 2)
 
@@ -123,19 +127,31 @@ def run(args: argparse.Namespace) -> int:
     except UserFacingError as error:
         return _fail(str(error), 1)
 
-    if args.out is not None:
-        k = resolve_min_cell()
-        args.out.mkdir(parents=True, exist_ok=True)
+    results = RoiResults(scenario, headline, cost, benefit, simulation, sensitivity, grid)
+    report_roi(results, args.out, as_json=args.json, k=resolve_min_cell())
+    return 0
+
+
+def report_roi(results: RoiResults, out: Path | None, *, as_json: bool, k: int) -> None:
+    """Print the ROI (sentences, or JSON with ``as_json``) and, with ``out``, write its
+    tables there: what ``roi`` and ``summarize --scenario`` both report."""
+    scenario, headline = results.scenario, results.headline
+    cost, benefit, simulation = results.costs, results.benefits, results.monte_carlo
+    sensitivity, grid = results.tornado, results.two_way
+    assert headline is not None and benefit is not None and simulation is not None
+    assert sensitivity is not None and grid is not None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
         tables = {
             "costs.csv": cost.items, "benefits.csv": benefit.steps,
             "headline.csv": headline.table(), "monte_carlo_summary.csv": simulation.summary,
             "tornado.csv": sensitivity, "two_way.csv": grid,
         }
         for name, table in tables.items():
-            (args.out / name).write_bytes(table_to_csv(table, k))
-        (args.out / "scenario.json").write_text(dump_scenario(scenario, "json"), encoding="utf-8")
+            (out / name).write_bytes(table_to_csv(table, k))
+        (out / "scenario.json").write_text(dump_scenario(scenario, "json"), encoding="utf-8")
 
-    if args.json:
+    if as_json:
         report = {
             "headline": _records(headline.table()),
             "readings": list(headline.readings),
@@ -149,15 +165,14 @@ def run(args: argparse.Namespace) -> int:
             "scenario": json.loads(dump_scenario(scenario, "json")),
         }
         print(json.dumps(report, indent=2, ensure_ascii=False))
-        return 0
+        return
 
     view = "observed retention" if headline.view == "observed" else "modelled from burnout"
     print(f"Return on investment ({view})")
     print(f"  Total cost:   {format_money(headline.costs)}")
     print(f"  Benefit:      {format_money(headline.benefits)}")
     print(f"  Net benefit:  {format_money(headline.net_benefit)}")
-    statement = roi_statement(RoiResults(scenario, headline, cost, benefit, simulation,
-                                         sensitivity, grid))
+    statement = roi_statement(results)
     # The one headline (methods §7): the simulated median with its 90 % interval, and the
     # point estimate beside it, named as such.
     if statement is not None:
@@ -174,6 +189,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"- {statement.defaults_note}")
     for line in headline.caveats:
         print(f"- {line}")
-    if args.out is not None:
-        print(f"\nTables written to {args.out}")
-    return 0
+    if out is not None:
+        print(f"\nTables written to {out}")

@@ -4,6 +4,12 @@ Writes one CSV per table (pre/post, group comparison, subgroups, trend, prevalen
 reliable change, retention) and ``summary.json``, then prints
 a short plain-language summary. Same numbers as the dashboard: both call
 :func:`analysis.stats.summary.summarize_program`.
+
+With ``--scenario FILE`` (the file the dashboard's ROI page saves) it also reports the
+ROI, into ``OUT/roi/``, the way the dashboard does: the Monte Carlo draws the observed
+effect from this run's retention bootstrap, held in memory only (methods §8), so the
+figures equal the ROI page's for the same data and choices. ``analysis roi --summary``
+reads ``summary.json`` alone and fits a normal to the interval instead.
 """
 
 from __future__ import annotations
@@ -15,13 +21,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.cli.options import add_upload_options
+from analysis.cli.roi import read_scenario, report_roi
 from analysis.intake.ingest.upload import UploadedFile
 from analysis.intake.mapping.serialise import mapping_from_json
 from analysis.intake.pipeline import prepare_program
-from analysis.model.errors import UserFacingError
+from analysis.model.errors import ScenarioError, UserFacingError
 from analysis.model.findings import Finding, has_blocking
 from analysis.present.exports.csv import table_to_csv
+from analysis.present.overview import scenario_with_program_effects
 from analysis.present.readings import with_readings
+from analysis.roi.results import roi_results
+from analysis.roi.scenario import Scenario
 from analysis.stats.summary import (
     ProgramSummary,
     SummaryOptions,
@@ -62,6 +72,10 @@ def register(subparsers) -> None:
     parser.add_argument("--resamples", type=int, default=5000,
                         help="bootstrap resamples for effect-size intervals (default 5000)")
     add_upload_options(parser)
+    parser.add_argument("--scenario", type=Path, metavar="FILE",
+                        help="also report the ROI for this scenario (.json or .toml, as the "
+                        "ROI page saves it), with the retention bootstrap as the dashboard "
+                        "uses it; tables in OUT/roi")
     parser.add_argument("--out", type=Path, required=True, help="folder for the tables")
     parser.set_defaults(func=run)
 
@@ -90,6 +104,16 @@ def run(args: argparse.Namespace) -> int:
     if args.wave and len(args.wave) != len(args.responses):
         print("error: give one --wave per RESPONSES file, or none", file=sys.stderr)
         return 2
+    scenario = None
+    if args.scenario is not None:
+        if not args.scenario.is_file():
+            print(f"error: the scenario file {args.scenario} does not exist.", file=sys.stderr)
+            return 2
+        try:
+            scenario = read_scenario(args.scenario)
+        except ScenarioError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     try:
         waves = args.wave or [None] * len(args.responses)
         files = [_read(path, wave) for path, wave in zip(args.responses, waves, strict=True)]
@@ -132,4 +156,22 @@ def run(args: argparse.Namespace) -> int:
     for reading in document["readings"]:
         print(f"- {reading}")
     print(f"Tables written to {args.out}")
+    if scenario is not None:
+        return _report_roi(scenario, summary, args.out / "roi")
+    return 0
+
+
+def _report_roi(base: Scenario, summary: ProgramSummary, out: Path) -> int:
+    """The ROI page's figures for ``base`` with this program's effects and its retention
+    bootstrap (the draws never leave the process)."""
+    scenario, why = scenario_with_program_effects(base, summary)
+    if scenario is None:
+        print(f"error: no ROI can be worked out from these data: {why}", file=sys.stderr)
+        return 1
+    results = roi_results(scenario, summary.retention_difference_draws)
+    if results.headline is None or results.monte_carlo is None:
+        print(f"error: {results.note or 'the ROI cannot be computed.'}", file=sys.stderr)
+        return 1
+    print()
+    report_roi(results, out, as_json=False, k=summary.k)
     return 0

@@ -24,6 +24,7 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
+from analysis.__main__ import main
 from analysis.intake.pipeline import load_sample_program
 from analysis.present.exports.html import html_report
 from analysis.present.exports.pdf import brief_pdf
@@ -40,8 +41,9 @@ from analysis.present.tables import (
     workbook_tables,
 )
 from analysis.roi.results import roi_results
+from analysis.roi.scenario import dump_scenario
 from analysis.stats.summary import summarize_program
-from tests.dashboard.conftest import new_app, open_page
+from tests.dashboard.conftest import SAMPLE, new_app, open_page
 
 OUTCOME = "miniz1_burnout"  # the Overview's default outcome on the sample
 SOURCE = "Synthetic sample data"
@@ -92,6 +94,26 @@ def test_roi_page_shows_the_same_headline(app, headline):
     assert cards["ROI (median)"] == headline.value
     assert cards["ROI (point estimate)"] == headline.point_text
     assert headline.sentence in _flat(" ".join(str(m.value) for m in app.markdown))
+
+
+def test_the_command_line_reproduces_the_roi_page(app, downloads, headline, tmp_path, capsys):
+    """An analyst saves the ROI page's scenario and runs ``summarize --scenario`` on the
+    same exports: the median, its 90 % interval and P(ROI > 0) are the page's (the same
+    retention bootstrap, held in memory on both sides)."""
+    open_page(app, "roi")
+    cards = {m.label: m.value for m in app.metric}
+    scenario_file = tmp_path / "roi_scenario.json"  # what "Save scenario (JSON)" writes
+    scenario_file.write_text(dump_scenario(downloads[1].scenario, "json"), "utf-8")
+    out = tmp_path / "out"
+    code = main(["summarize", str(SAMPLE / "responses_long.csv"),
+                 "--roster", str(SAMPLE / "roster.csv"), "--scenario", str(scenario_file),
+                 "--out", str(out)])
+    printed = _flat(capsys.readouterr().out)
+    assert code == 0, printed
+    assert (f"ROI: {cards['ROI (median)']} (median of 10,000 simulations; "
+            f"{headline.interval_text})") in printed
+    assert f"returned more than it cost in {cards['P(ROI > 0)']} of them" in printed
+    assert (out / "roi" / "monte_carlo_summary.csv").is_file()
 
 
 @pytest.fixture(scope="module")

@@ -77,6 +77,21 @@ def test_usage_errors_exit_with_2():
     assert _run("no-such-command").returncode == 2
 
 
+def test_a_missing_or_wrong_scenario_is_said_before_any_data_is_read(tmp_path):
+    responses = str(SAMPLE / "responses_long.csv")
+    missing = _run("summarize", responses, "--scenario", str(tmp_path / "roi.json"),
+                   "--out", str(tmp_path / "out"))
+    assert missing.returncode == 2
+    assert "roi.json does not exist" in missing.stderr
+    wrong = tmp_path / "typo.json"
+    wrong.write_text('{"participants": 150, "horizn_years": 1}', "utf-8")
+    refused = _run("summarize", responses, "--scenario", str(wrong), "--out",
+                   str(tmp_path / "out"))
+    assert refused.returncode == 2 and "horizn_years" in refused.stderr
+    assert "Traceback" not in missing.stderr + refused.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_validate_reports_a_missing_follow_up_end_that_summarize_would_refuse(tmp_path):
     roster = pd.read_csv(SAMPLE / "roster.csv").drop(columns="censor_date")
     path = tmp_path / "roster.csv"
