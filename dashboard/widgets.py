@@ -30,20 +30,13 @@ def sidebar() -> None:
         st.caption("Sample data" if data.is_sample else "Your data")
         outcomes = {o.key: o for o in program.outcomes if o.key in program.responses.columns}
         if outcomes:
-            chosen, restored = kept_choice(state.OUTCOME, lambda v: v in outcomes,
-                                           next(iter(outcomes)))
-            keep(state.OUTCOME, st.selectbox(
-                "Outcome", list(outcomes), key=state.OUTCOME,
-                index=0 if restored else list(outcomes).index(chosen),
-                format_func=lambda key: outcomes[key].label))
+            kept_selectbox(st, "Outcome", list(outcomes), state.OUTCOME,
+                           format_func=lambda key: outcomes[key].label)
         waves = program.waves
         if len(waves) >= 2:
             left, right = st.columns(2)
-            for column, key, label, fallback in ((left, state.PRE_WAVE, "From wave", waves[0]),
-                                                 (right, state.POST_WAVE, "To wave", waves[-1])):
-                chosen, restored = kept_choice(key, lambda v: v in waves, fallback)
-                keep(key, column.selectbox(label, waves, key=key,
-                                           index=0 if restored else waves.index(chosen)))
+            kept_selectbox(left, "From wave", waves, state.PRE_WAVE)
+            kept_selectbox(right, "To wave", waves, state.POST_WAVE, fallback=waves[-1])
         if len(waves) >= 2 and outcomes:
             pre, post = st.session_state[state.PRE_WAVE], st.session_state[state.POST_WAVE]
             kind = pair_kind(st.session_state[state.OUTCOME], pre, post)
@@ -85,6 +78,16 @@ def kept_choice(key: str, valid, fallback) -> tuple[object, bool]:
     if restored:
         st.session_state[key] = chosen
     return chosen, restored
+
+
+def kept_selectbox(container, label: str, options: list, key: str, fallback=None,
+                   **kwargs) -> None:
+    """A sidebar selectbox whose choice holds (:func:`kept_choice`); ``fallback``
+    (default: the first option) when nothing kept is valid for ``options``."""
+    chosen, restored = kept_choice(key, lambda v: v in options,
+                                   options[0] if fallback is None else fallback)
+    keep(key, container.selectbox(label, options, key=key,
+                                  index=0 if restored else options.index(chosen), **kwargs))
 
 
 def kept_selection(key: str, levels: list[str]) -> tuple[list[str], bool]:

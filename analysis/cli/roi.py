@@ -64,6 +64,8 @@ def _fail(message: str, code: int) -> int:
 
 def read_scenario(path: Path) -> Scenario:
     """A scenario file (.json or .toml), or a ScenarioError saying what is wrong."""
+    if not path.is_file():
+        raise ScenarioError(f"the scenario file {path} does not exist.")
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("json", "toml"):
         raise ScenarioError(f"{path.name}: a scenario file must end in .json or .toml.")
@@ -107,8 +109,6 @@ def run(args: argparse.Namespace) -> int:
         return _fail("give --scenario FILE, --summary DIR or both.", 2)
     if args.summary is not None and not (args.summary / SUMMARY_FILE).is_file():
         return _fail(f"no {SUMMARY_FILE} in {args.summary}; run 'analysis summarize' first.", 2)
-    if args.scenario is not None and not args.scenario.is_file():
-        return _fail(f"the scenario file {args.scenario} does not exist.", 2)
     try:
         scenario = read_scenario(args.scenario) if args.scenario is not None else None
     except ScenarioError as error:

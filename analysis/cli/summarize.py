@@ -106,9 +106,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     scenario = None
     if args.scenario is not None:
-        if not args.scenario.is_file():
-            print(f"error: the scenario file {args.scenario} does not exist.", file=sys.stderr)
-            return 2
         try:
             scenario = read_scenario(args.scenario)
         except ScenarioError as error:
